@@ -1,0 +1,85 @@
+namespace FastBert;
+
+/// <summary>
+/// Base of every generated classifier: one shared ONNX Runtime session and tokenizer, thread-safe prediction.
+/// </summary>
+/// <typeparam name="TLabel">The generated label enum.</typeparam>
+public abstract class BertClassifier<TLabel> : IDisposable
+    where TLabel : struct, Enum
+{
+    private readonly BertModel _model;
+    private readonly ClassifierDefinition<TLabel> _definition;
+
+    /// <summary>Loads the model folder and checks it against the manifest's labels.</summary>
+    /// <exception cref="ModelLoadException">The folder is missing, incomplete or does not match the manifest.</exception>
+    protected BertClassifier(string modelDirectory, ClassifierDefinition<TLabel> definition, BertClassifierOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        _definition = definition;
+        _model = BertModel.Load(modelDirectory, new BertModelOptions(options)
+        {
+            MaxTokens = options?.MaxTokens ?? definition.MaxTokens,
+            Lowercase = definition.Lowercase,
+            ExpectedLabels = definition.LabelNames,
+        });
+    }
+
+    /// <summary>Where the model was loaded from and what it is.</summary>
+    public ModelInfo Info => _model.Info;
+
+    /// <summary>The labels in model output order.</summary>
+    public IReadOnlyList<TLabel> Labels => _definition.Labels;
+
+    /// <summary>Classifies one text. Empty or whitespace-only text is valid (the model sees only [CLS] [SEP]).</summary>
+    public Prediction<TLabel> Predict(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = _model.Classify(text);
+        return ToPrediction(result);
+    }
+
+    /// <summary>Classifies many texts, batched and padded to the longest text of each batch. Results keep input order.</summary>
+    public IReadOnlyList<Prediction<TLabel>> PredictBatch(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var results = _model.ClassifyBatch(texts);
+        var predictions = new Prediction<TLabel>[results.Count];
+        for (var i = 0; i < predictions.Length; i++)
+        {
+            predictions[i] = ToPrediction(results[i]);
+        }
+
+        return predictions;
+    }
+
+    /// <summary>Classifies one text on the thread pool.</summary>
+    public Task<Prediction<TLabel>> PredictAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Task.Run(() => Predict(text), cancellationToken);
+    }
+
+    /// <summary>Classifies many texts on the thread pool.</summary>
+    public Task<IReadOnlyList<Prediction<TLabel>>> PredictBatchAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return Task.Run(() => PredictBatch(texts), cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _model.Dispose();
+        }
+    }
+
+    private Prediction<TLabel> ToPrediction(ClassificationResult result) =>
+        new(_definition.Labels, result.Probabilities, result.Index, result.TokenCount, result.Truncated);
+}

@@ -1,0 +1,328 @@
+using System.Buffers;
+using FastBert.Tokenization;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FastBert;
+
+/// <summary>
+/// A BERT-family sequence classifier in a folder (model.onnx, vocab.txt, config.json): one shared ONNX Runtime
+/// session and tokenizer, thread-safe, with dynamic padding. The typed generated classifiers sit on top of it.
+/// </summary>
+public sealed class BertModel : IDisposable
+{
+    public const string ModelFileName = "model.onnx";
+
+    private const string InputIdsName = "input_ids";
+    private const string AttentionMaskName = "attention_mask";
+    private const string TokenTypeIdsName = "token_type_ids";
+
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly bool _hasTokenTypeIds;
+    private readonly int _labelCount;
+    private readonly int _maxBatchSize;
+    private bool _disposed;
+
+    private BertModel(InferenceSession session, BertTextTokenizer tokenizer, ModelInfo info, bool hasTokenTypeIds, string outputName, int labelCount, int maxBatchSize)
+    {
+        _session = session;
+        Tokenizer = tokenizer;
+        Info = info;
+        _hasTokenTypeIds = hasTokenTypeIds;
+        _inputNames = hasTokenTypeIds
+            ? [InputIdsName, AttentionMaskName, TokenTypeIdsName]
+            : [InputIdsName, AttentionMaskName];
+        _outputNames = [outputName];
+        _labelCount = labelCount;
+        _maxBatchSize = maxBatchSize;
+    }
+
+    public ModelInfo Info { get; }
+
+    public BertTextTokenizer Tokenizer { get; }
+
+    /// <summary>Loads a model folder.</summary>
+    /// <exception cref="ModelLoadException">A file is missing or corrupt, or the labels disagree with <see cref="BertModelOptions.ExpectedLabels"/>.</exception>
+    public static BertModel Load(string modelDirectory, BertModelOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
+        options ??= new BertModelOptions();
+        if (options.MaxBatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxBatchSize, "MaxBatchSize must be at least 1.");
+        }
+
+        var directory = Path.GetFullPath(modelDirectory);
+        if (!Directory.Exists(directory))
+        {
+            throw new ModelLoadException(directory, "model folder not found. Build the project that declares the <BertModel> (it copies the model to bin/…/fastbert/<name>/), or pass the folder that holds model.onnx, vocab.txt and config.json.");
+        }
+
+        var modelFile = Path.Combine(directory, ModelFileName);
+        if (!File.Exists(modelFile))
+        {
+            throw new ModelLoadException(modelFile, "model.onnx is missing from the model folder.");
+        }
+
+        var config = ModelConfig.Read(directory);
+        BertTextTokenizer tokenizer;
+        try
+        {
+            tokenizer = BertTextTokenizer.FromModelDirectory(directory, options.Lowercase);
+        }
+        catch (TokenizerLoadException ex)
+        {
+            throw new ModelLoadException(directory, ex.Message, ex);
+        }
+
+        var session = CreateSession(modelFile, options);
+        try
+        {
+            var inputs = session.InputMetadata;
+            foreach (var required in new[] { InputIdsName, AttentionMaskName })
+            {
+                if (!inputs.ContainsKey(required))
+                {
+                    throw new ModelLoadException(modelFile, $"the ONNX graph has no '{required}' input (it has: {string.Join(", ", inputs.Keys)}). Export the model with inputs input_ids, attention_mask[, token_type_ids].");
+                }
+            }
+
+            var outputName = session.OutputMetadata.ContainsKey("logits") ? "logits" : session.OutputNames[0];
+            var labelCount = OutputWidth(session.OutputMetadata[outputName]) ?? config.Id2Label?.Count
+                ?? throw new ModelLoadException(modelFile, "cannot tell how many labels the model has: its output width is dynamic and config.json has no id2label.");
+            var labelNames = ResolveLabelNames(directory, config, labelCount, options.ExpectedLabels);
+
+            var modelLimit = config.MaxPositionEmbeddings ?? 512;
+            var maxTokens = options.MaxTokens ?? modelLimit;
+            if (maxTokens < 2 || maxTokens > modelLimit)
+            {
+                throw new ModelLoadException(directory, $"a token limit of {maxTokens} is outside 2..{modelLimit} (the model's max_position_embeddings). Lower tokenizer.maxTokens in the manifest.");
+            }
+
+            var info = new ModelInfo
+            {
+                Directory = directory,
+                ModelFile = modelFile,
+                ModelType = config.ModelType,
+                LabelNames = labelNames,
+                MaxTokens = maxTokens,
+                Lowercase = tokenizer.Settings.Lowercase,
+                InputNames = session.InputNames.ToArray(),
+            };
+            return new BertModel(session, tokenizer, info, inputs.ContainsKey(TokenTypeIdsName), outputName, labelCount, options.MaxBatchSize);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Classifies one text.</summary>
+    public ClassificationResult Classify(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = Tokenizer.Encode(text, Info.MaxTokens, out var truncated);
+        var results = new ClassificationResult[1];
+        RunBatch([ids], [truncated], [0], results);
+        return results[0];
+    }
+
+    /// <summary>
+    /// Classifies many texts. Texts are sorted by token count and cut into batches of at most MaxBatchSize, each
+    /// padded only to its own longest member; results come back in input order.
+    /// </summary>
+    public IReadOnlyList<ClassificationResult> ClassifyBatch(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var count = texts.Count;
+        var encoded = new int[count][];
+        var truncated = new bool[count];
+        for (var i = 0; i < count; i++)
+        {
+            var text = texts[i] ?? throw new ArgumentException($"texts[{i}] is null.", nameof(texts));
+            encoded[i] = Tokenizer.Encode(text, Info.MaxTokens, out truncated[i]);
+        }
+
+        var order = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) => encoded[a].Length != encoded[b].Length ? encoded[a].Length.CompareTo(encoded[b].Length) : a.CompareTo(b));
+
+        var results = new ClassificationResult[count];
+        for (var start = 0; start < count; start += _maxBatchSize)
+        {
+            var size = Math.Min(_maxBatchSize, count - start);
+            var slice = new ArraySegment<int>(order, start, size);
+            var batchIds = new int[size][];
+            var batchTruncated = new bool[size];
+            for (var j = 0; j < size; j++)
+            {
+                batchIds[j] = encoded[slice[j]];
+                batchTruncated[j] = truncated[slice[j]];
+            }
+
+            RunBatch(batchIds, batchTruncated, slice, results);
+        }
+
+        return results;
+    }
+
+    /// <summary>Runs the ONNX graph on already tokenized rows and returns the raw logits [rows, labels].</summary>
+    public float[] ComputeLogits(IReadOnlyList<int[]> tokenIds)
+    {
+        ArgumentNullException.ThrowIfNull(tokenIds);
+        var logits = new float[tokenIds.Count * _labelCount];
+        RunModel(tokenIds, logits);
+        return logits;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
+
+    private void RunBatch(IReadOnlyList<int[]> ids, bool[] truncated, IReadOnlyList<int> resultSlots, ClassificationResult[] results)
+    {
+        var logits = ArrayPool<float>.Shared.Rent(ids.Count * _labelCount);
+        try
+        {
+            RunModel(ids, logits.AsSpan(0, ids.Count * _labelCount));
+            for (var row = 0; row < ids.Count; row++)
+            {
+                var rowLogits = logits.AsSpan(row * _labelCount, _labelCount).ToArray();
+                var probabilities = Softmax.Compute(rowLogits);
+                results[resultSlots[row]] = new ClassificationResult(Softmax.ArgMax(rowLogits), probabilities, rowLogits, ids[row].Length, truncated[row]);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(logits);
+        }
+    }
+
+    // Pads to the longest row, wraps pooled buffers in OrtValues (no copies) and writes logits into the caller's span.
+    private void RunModel(IReadOnlyList<int[]> rows, Span<float> logits)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var batch = rows.Count;
+        var sequence = 0;
+        foreach (var row in rows)
+        {
+            sequence = Math.Max(sequence, row.Length);
+        }
+
+        var cells = batch * sequence;
+        var inputIds = ArrayPool<long>.Shared.Rent(cells);
+        var attentionMask = ArrayPool<long>.Shared.Rent(cells);
+        var tokenTypeIds = _hasTokenTypeIds ? ArrayPool<long>.Shared.Rent(cells) : null;
+        var output = ArrayPool<float>.Shared.Rent(batch * _labelCount);
+        try
+        {
+            var padId = Tokenizer.PadId;
+            for (var r = 0; r < batch; r++)
+            {
+                var row = rows[r];
+                var ids = inputIds.AsSpan(r * sequence, sequence);
+                var mask = attentionMask.AsSpan(r * sequence, sequence);
+                for (var t = 0; t < row.Length; t++)
+                {
+                    ids[t] = row[t];
+                }
+
+                ids[row.Length..].Fill(padId);
+                mask[..row.Length].Fill(1);
+                mask[row.Length..].Clear();
+            }
+
+            tokenTypeIds?.AsSpan(0, cells).Clear();
+
+            long[] inputShape = [batch, sequence];
+            using var idsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputIds.AsMemory(0, cells), inputShape);
+            using var maskValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, attentionMask.AsMemory(0, cells), inputShape);
+            using var typesValue = tokenTypeIds is null ? null : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tokenTypeIds.AsMemory(0, cells), inputShape);
+            using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, batch * _labelCount), [batch, (long)_labelCount]);
+            OrtValue[] inputs = typesValue is null ? [idsValue, maskValue] : [idsValue, maskValue, typesValue];
+            _session.Run(_runOptions, _inputNames, inputs, _outputNames, [outputValue]);
+            output.AsSpan(0, batch * _labelCount).CopyTo(logits);
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(inputIds);
+            ArrayPool<long>.Shared.Return(attentionMask);
+            if (tokenTypeIds is not null)
+            {
+                ArrayPool<long>.Shared.Return(tokenTypeIds);
+            }
+
+            ArrayPool<float>.Shared.Return(output);
+        }
+    }
+
+    private static InferenceSession CreateSession(string modelFile, BertModelOptions options)
+    {
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.IntraOpThreads ?? Environment.ProcessorCount,
+            InterOpNumThreads = 1,
+        };
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        try
+        {
+            return new InferenceSession(modelFile, sessionOptions);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException(modelFile, $"ONNX Runtime cannot load this file; it is corrupt or not an ONNX model ({ex.Message}). Re-export or re-copy model.onnx.", ex);
+        }
+    }
+
+    private static int? OutputWidth(NodeMetadata output)
+    {
+        var dims = output.Dimensions;
+        return dims.Length == 2 && dims[1] > 0 ? dims[1] : null;
+    }
+
+    private static string[] ResolveLabelNames(string directory, ModelConfig config, int labelCount, IReadOnlyList<string>? expected)
+    {
+        var configLabels = config.Id2Label;
+        if (configLabels is not null && configLabels.Count != labelCount)
+        {
+            throw new ModelLoadException(Path.Combine(directory, ModelConfig.FileName), $"id2label has {configLabels.Count} labels but model.onnx outputs {labelCount} scores.");
+        }
+
+        if (expected is null)
+        {
+            return configLabels?.ToArray() ?? Enumerable.Range(0, labelCount).Select(i => $"LABEL_{i}").ToArray();
+        }
+
+        if (expected.Count != labelCount)
+        {
+            throw new ModelLoadException(directory, $"the manifest lists {expected.Count} labels ({string.Join(", ", expected)}) but the model outputs {labelCount} scores. List exactly one label per model output, in output order.");
+        }
+
+        // The same names in another order would silently swap every prediction.
+        if (configLabels is not null
+            && !configLabels.SequenceEqual(expected, StringComparer.OrdinalIgnoreCase)
+            && configLabels.OrderBy(l => l, StringComparer.OrdinalIgnoreCase).SequenceEqual(expected.OrderBy(l => l, StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase))
+        {
+            throw new ModelLoadException(Path.Combine(directory, ModelConfig.FileName), $"the manifest's labels [{string.Join(", ", expected)}] are config.json's id2label [{string.Join(", ", configLabels)}] in another order. List labels in model output order.");
+        }
+
+        return expected.ToArray();
+    }
+}

@@ -1,0 +1,41 @@
+namespace FastBert;
+
+/// <summary>How <see cref="BertModel"/> loads and runs a model folder.</summary>
+public sealed class BertModelOptions
+{
+    public BertModelOptions()
+    {
+    }
+
+    /// <summary>Copies the runtime settings of a classifier's options.</summary>
+    public BertModelOptions(BertClassifierOptions? classifierOptions)
+    {
+        if (classifierOptions is null)
+        {
+            return;
+        }
+
+        IntraOpThreads = classifierOptions.IntraOpThreads;
+        AllowSpinning = classifierOptions.AllowSpinning;
+        MaxBatchSize = classifierOptions.MaxBatchSize;
+        MaxTokens = classifierOptions.MaxTokens;
+    }
+
+    /// <summary>Threads ONNX Runtime may use inside one inference. Default: the number of cores.</summary>
+    public int? IntraOpThreads { get; set; }
+
+    /// <summary>Whether ORT worker threads spin while waiting. Default: true.</summary>
+    public bool AllowSpinning { get; set; } = true;
+
+    /// <summary>Texts per model call in <see cref="BertModel.ClassifyBatch"/>. Default: 32.</summary>
+    public int MaxBatchSize { get; set; } = 32;
+
+    /// <summary>Token limit including [CLS] and [SEP]. Default: the model's max_position_embeddings (512 for BERT).</summary>
+    public int? MaxTokens { get; set; }
+
+    /// <summary>Lowercasing; null follows tokenizer_config.json.</summary>
+    public bool? Lowercase { get; set; }
+
+    /// <summary>Labels the caller expects in output order (the manifest's); checked against the model at load.</summary>
+    public IReadOnlyList<string>? ExpectedLabels { get; set; }
+}

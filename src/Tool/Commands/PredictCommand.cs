@@ -1,0 +1,76 @@
+using System.CommandLine;
+using FastBert.Tool.Io;
+
+namespace FastBert.Tool.Commands;
+
+/// <summary>
+/// <c>fastbert predict --model DIR</c>: JSON lines in, one
+/// <c>{"label":"spam","index":1,"confidence":0.99,"probabilities":{"ham":0.01,"spam":0.99}}</c> per input line.
+/// Contract: keep stable.
+/// </summary>
+internal static class PredictCommand
+{
+    private const int ChunkSize = 32;
+
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var maxTokens = CommonOptions.MaxTokens("Token limit including [CLS] and [SEP]. Default: the model's maximum (512 for BERT).");
+        var command = new Command("predict", "Classify JSON lines from stdin; writes label, index, confidence and probabilities per line.")
+        {
+            model,
+            maxTokens,
+        };
+        command.SetAction(parse => Run(parse.GetRequiredValue(model), parse.GetValue(maxTokens), parse.InvocationConfiguration));
+        return command;
+    }
+
+    private static int Run(DirectoryInfo modelDirectory, int? maxTokens, InvocationConfiguration io)
+    {
+        using var model = BertModel.Load(modelDirectory.FullName, new BertModelOptions { MaxTokens = maxTokens });
+        var labels = model.Info.LabelNames;
+        var output = new JsonLineOutput(io.Output);
+        var chunk = new List<string>(ChunkSize);
+
+        // Streams: classify and flush every ChunkSize lines so a pipe sees results without waiting for EOF.
+        foreach (var text in JsonLineInput.ReadTexts(Cli.Input))
+        {
+            chunk.Add(text);
+            if (chunk.Count == ChunkSize)
+            {
+                WriteResults(model.ClassifyBatch(chunk), labels, output);
+                chunk.Clear();
+            }
+        }
+
+        if (chunk.Count > 0)
+        {
+            WriteResults(model.ClassifyBatch(chunk), labels, output);
+        }
+
+        output.Flush();
+        return ExitCodes.Success;
+    }
+
+    private static void WriteResults(IReadOnlyList<ClassificationResult> results, IReadOnlyList<string> labels, JsonLineOutput output)
+    {
+        foreach (var result in results)
+        {
+            output.Write(json =>
+            {
+                json.WriteString("label", labels[result.Index]);
+                json.WriteNumber("index", result.Index);
+                json.WriteNumber("confidence", result.Confidence);
+                json.WriteStartObject("probabilities");
+                for (var i = 0; i < labels.Count; i++)
+                {
+                    json.WriteNumber(labels[i], result.Probabilities[i]);
+                }
+
+                json.WriteEndObject();
+            });
+        }
+
+        output.Flush();
+    }
+}

@@ -1,0 +1,11 @@
+namespace FastBert.Tool;
+
+/// <summary>Process exit codes; documented in README and stable for scripts.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Usage = 1;
+    public const int ValidationFailed = 2;
+    public const int InputError = 3;
+    public const int NetworkError = 4;
+}
