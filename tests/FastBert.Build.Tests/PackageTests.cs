@@ -1,0 +1,83 @@
+using System.IO.Compression;
+using FastBert.Tests;
+
+namespace FastBert.Build.Tests;
+
+/// <summary>The packed FastBert.Sdk nupkg: its layout, and a project that consumes it from a local folder feed.</summary>
+[Collection(BuildCollection.Name)]
+public sealed class PackageTests
+{
+    [Fact]
+    public void PackedSdk_ContainsGeneratorWithDependenciesTasksAndBuildFiles_AndWorksFromAFolderFeed()
+    {
+        using var workspace = new FixtureProject("Consumer");
+        var feed = Path.Combine(workspace.Directory, "feed");
+        var version = $"0.1.0-test{DateTime.UtcNow:yyyyMMddHHmmss}{Random.Shared.Next(1000):000}";
+
+        var pack = ProcessRunner.Dotnet(TestPaths.RepositoryRoot, "pack", "src/Sdk/FastBert.Sdk.csproj", "-c", workspace.Configuration, "--no-build", "-o", feed, $"-p:PackageVersion={version}");
+        Assert.True(pack.ExitCode == 0, pack.All);
+
+        var nupkg = Path.Combine(feed, $"FastBert.Sdk.{version}.nupkg");
+        using (var archive = ZipFile.OpenRead(nupkg))
+        {
+            var entries = archive.Entries.Select(e => e.FullName).ToHashSet();
+            foreach (var expected in new[]
+            {
+                "analyzers/dotnet/cs/FastBert.Generator.dll",
+                "analyzers/dotnet/cs/FastBert.Manifest.dll",
+                "analyzers/dotnet/cs/YamlDotNet.dll",
+                "tasks/netstandard2.0/FastBert.Build.dll",
+                "tasks/netstandard2.0/FastBert.Manifest.dll",
+                "tasks/netstandard2.0/YamlDotNet.dll",
+                "build/FastBert.Sdk.props",
+                "build/FastBert.Sdk.targets",
+                "build/_fastbert/FastBert.Models.props",
+                "build/_fastbert/FastBert.Models.targets",
+                "buildTransitive/FastBert.Sdk.props",
+                "buildTransitive/FastBert.Sdk.targets",
+                "lib/net8.0/FastBert.Sdk.dll",
+            })
+            {
+                Assert.Contains(expected, entries);
+            }
+        }
+
+        workspace.Write("Consumer.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <RootNamespace>Consumer</RootNamespace>
+                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="FastBert.Sdk" Version="{version}" />
+                <BertModel Include="spam.yaml" />
+              </ItemGroup>
+            </Project>
+            """);
+        workspace.Write("Directory.Build.props", "<Project />");
+        workspace.Write("Directory.Build.targets", "<Project />");
+        workspace.Write("Directory.Packages.props", "<Project />");
+        workspace.Write("nuget.config", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="local-feed" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        workspace.Write("spam.yaml", $"model:\n  source: {FixtureProject.SampleModelFolder}\nlabels: [ham, spam]\n");
+        workspace.Write("Program.cs", """
+            using var spam = Consumer.SpamClassifier.Load();
+            System.Console.WriteLine(spam.Predict(args[0]));
+            """);
+
+        var build = ProcessRunner.Dotnet(workspace.Directory, "build", "-c", workspace.Configuration);
+        Assert.True(build.ExitCode == 0, build.All);
+
+        var run = workspace.RunApp(null, "Ok lar... Joking wif u oni...");
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Matches(@"^Ham \(0\.\d\d\)$", run.Output.Trim());
+    }
+}

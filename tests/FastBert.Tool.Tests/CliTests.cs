@@ -1,0 +1,124 @@
+using System.Text.Json;
+using FastBert.Tests;
+
+namespace FastBert.Tool.Tests;
+
+/// <summary>The <c>tokenize</c> and <c>predict</c> JSON-lines contracts.</summary>
+public sealed class CliTests
+{
+    [Theory]
+    [InlineData("sms-spam-bert-tiny")]
+    [InlineData("emotion-distilbert-tiny")]
+    public void Tokenize_GoldenTexts_WritesReferenceInputIdsOnePerLine(string modelName)
+    {
+        var modelDirectory = Path.Combine(TestPaths.Models, modelName);
+        var goldens = GoldenExample.Load(modelDirectory);
+        var input = string.Join('\n', goldens.Select((g, i) => i % 2 == 0 ? JsonSerializer.Serialize(g.Text) : JsonSerializer.Serialize(new { text = g.Text, id = i })));
+
+        var (exit, output, error) = Run(input, "tokenize", "--model", modelDirectory);
+
+        Assert.True(exit == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(goldens.Count, lines.Length);
+        for (var i = 0; i < goldens.Count; i++)
+        {
+            using var json = JsonDocument.Parse(lines[i]);
+            Assert.Equal(["input_ids"], json.RootElement.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(goldens[i].InputIds, json.RootElement.GetProperty("input_ids").EnumerateArray().Select(e => e.GetInt32()));
+        }
+    }
+
+    [Fact]
+    public void Tokenize_WithMaxTokens_TruncatesKeepingSep()
+    {
+        var (exit, output, _) = Run("\"one two three four five six\"", "tokenize", "--model", TestPaths.SmsModel, "--max-tokens", "4");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        var ids = json.RootElement.GetProperty("input_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        Assert.Equal(4, ids.Length);
+        Assert.Equal(101, ids[0]);
+        Assert.Equal(102, ids[^1]);
+    }
+
+    [Fact]
+    public void Predict_WritesLabelIndexConfidenceAndProbabilitiesPerLine()
+    {
+        var goldens = GoldenExample.Load(TestPaths.SmsModel);
+        var input = string.Join('\n', goldens.Select(g => JsonSerializer.Serialize(new { text = g.Text })));
+
+        var (exit, output, error) = Run(input, "predict", "--model", TestPaths.SmsModel);
+
+        Assert.True(exit == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(goldens.Count, lines.Length);
+        for (var i = 0; i < goldens.Count; i++)
+        {
+            using var json = JsonDocument.Parse(lines[i]);
+            var root = json.RootElement;
+            Assert.Equal(["label", "index", "confidence", "probabilities"], root.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(goldens[i].Pred, root.GetProperty("label").GetString());
+            var index = root.GetProperty("index").GetInt32();
+            Assert.Equal(goldens[i].Pred == "spam" ? 1 : 0, index);
+
+            // The probabilities are the softmax of the reference logits.
+            var logits = goldens[i].Logits;
+            var expectedSpam = 1 / (1 + Math.Exp(logits[0] - logits[1]));
+            var probabilities = root.GetProperty("probabilities");
+            Assert.Equal(["ham", "spam"], probabilities.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(expectedSpam, probabilities.GetProperty("spam").GetDouble(), 4);
+            Assert.Equal(1 - expectedSpam, probabilities.GetProperty("ham").GetDouble(), 4);
+            Assert.Equal(index == 1 ? expectedSpam : 1 - expectedSpam, root.GetProperty("confidence").GetDouble(), 4);
+        }
+    }
+
+    [Fact]
+    public void Predict_BlankLinesAreSkipped()
+    {
+        var (exit, output, _) = Run("\"hello\"\n\n   \n\"Free entry in 2 a wkly comp to win FA Cup final tkts\"\n", "predict", "--model", TestPaths.SmsModel);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(2, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Theory]
+    [InlineData("not json", "stdin line 2: not valid JSON")]
+    [InlineData("42", "stdin line 2: expected a JSON string or an object with a \"text\" field, got a number")]
+    [InlineData("{\"text\": 5}", "stdin line 2: the \"text\" field is a number; it must be a string")]
+    [InlineData("{\"body\": \"x\"}", "stdin line 2: expected a JSON string or an object with a \"text\" field, got a object")]
+    public void MalformedInputLine_ExitsWithInputErrorNamingTheLine(string badLine, string expectedMessage)
+    {
+        var (exit, _, error) = Run($"\"fine\"\n{badLine}\n", "tokenize", "--model", TestPaths.SmsModel);
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains(expectedMessage, error);
+    }
+
+    [Fact]
+    public void MissingModelFolder_ExitsWithInputErrorNamingIt()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "fastbert-no-such-model");
+
+        var (exit, _, error) = Run("\"x\"", "predict", "--model", missing);
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains(missing, error);
+    }
+
+    [Fact]
+    public void MissingRequiredOption_IsAUsageError()
+    {
+        var (exit, _, error) = Run(string.Empty, "predict");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("--model", error);
+    }
+
+    private static (int Exit, string Output, string Error) Run(string stdin, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = Cli.Run(args, new StringReader(stdin), output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+}
