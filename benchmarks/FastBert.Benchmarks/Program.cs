@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(FastBert.Benchmarks.SpamBenchmarks).Assembly).Run(args);
