@@ -1,0 +1,255 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace FastBert.Manifest.Yaml;
+
+/// <summary>A node of the small YAML tree the manifest parser validates; spans are character indexes into the text.</summary>
+internal abstract class YamlValue
+{
+    protected YamlValue(int start, int end)
+    {
+        Start = start;
+        End = end;
+    }
+
+    /// <summary>Index of the node's first character.</summary>
+    public int Start { get; }
+
+    /// <summary>Index just after the node's last character (trailing blank lines and comments excluded).</summary>
+    public int End { get; internal set; }
+
+    /// <summary>"a mapping", "a list", "empty", "the text 'abc'": how messages describe what was written.</summary>
+    public abstract string Describe();
+
+    /// <summary>A copy of this node located at an alias (<c>*name</c>), so problems are reported where the alias is.</summary>
+    public abstract YamlValue At(int start, int end);
+}
+
+internal sealed class YamlScalarValue : YamlValue
+{
+    public YamlScalarValue(string value, ScalarStyle style, int start, int end)
+        : base(start, end)
+    {
+        Value = value;
+        Style = style;
+    }
+
+    public string Value { get; }
+
+    public ScalarStyle Style { get; }
+
+    /// <summary>True for unquoted scalars, whose text may mean a number, a boolean or null.</summary>
+    public bool IsPlain => Style is ScalarStyle.Plain or ScalarStyle.Any;
+
+    /// <summary>True for YAML's null: nothing, <c>~</c> or <c>null</c>, unquoted.</summary>
+    public bool IsNull => IsPlain && Value is "" or "~" or "null" or "Null" or "NULL";
+
+    public override string Describe() =>
+        IsNull ? "empty"
+        : IsPlain ? "the text '" + Value + "'"
+        : "the quoted text '" + Value + "'";
+
+    public override YamlValue At(int start, int end) => new YamlScalarValue(Value, Style, start, end);
+}
+
+internal sealed class YamlSequenceValue : YamlValue
+{
+    public YamlSequenceValue(bool isFlow, int start, List<YamlValue> items)
+        : base(start, start)
+    {
+        IsFlow = isFlow;
+        Items = items;
+    }
+
+    public bool IsFlow { get; }
+
+    public List<YamlValue> Items { get; }
+
+    public override string Describe() => "a list";
+
+    public override YamlValue At(int start, int end) => new YamlSequenceValue(IsFlow, start, Items) { End = end };
+}
+
+internal sealed class YamlMappingValue : YamlValue
+{
+    public YamlMappingValue(bool isFlow, int start, List<KeyValuePair<YamlValue, YamlValue>> entries)
+        : base(start, start)
+    {
+        IsFlow = isFlow;
+        Entries = entries;
+    }
+
+    public bool IsFlow { get; }
+
+    public List<KeyValuePair<YamlValue, YamlValue>> Entries { get; }
+
+    public override string Describe() => "a mapping";
+
+    public override YamlValue At(int start, int end) => new YamlMappingValue(IsFlow, start, Entries) { End = end };
+}
+
+/// <summary>A structural problem YamlDotNet's parser does not report (an alias without anchor, a second document).</summary>
+internal sealed class YamlStructureException : Exception
+{
+    public YamlStructureException(int start, int end, string message)
+        : base(message)
+    {
+        Start = start;
+        End = end;
+    }
+
+    public int Start { get; }
+
+    public int End { get; }
+}
+
+/// <summary>
+/// Builds a <see cref="YamlValue"/> tree from YamlDotNet's parser events, keeping every node's position.
+/// Iterative (no recursion, so deeply nested input cannot overflow the stack); aliases resolve to copies of the
+/// anchored node placed at the alias, never expanded recursively.
+/// </summary>
+internal static class YamlTreeReader
+{
+    /// <summary>Reads the manifest's single document.</summary>
+    /// <returns>The root node, or <see langword="null"/> when the text has no document (empty or only comments).</returns>
+    /// <exception cref="YamlException">The text is not valid YAML (positions relative to <paramref name="text"/>).</exception>
+    /// <exception cref="YamlStructureException">An unknown alias or a second document.</exception>
+    public static YamlValue? Read(string text, out int offset)
+    {
+        // YamlDotNet keeps a byte order mark as content ("\uFEFFclassifier" would be an unknown key), so skip it and
+        // shift every position back by one.
+        offset = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
+        var parser = new Parser(new StringReader(offset == 0 ? text : text.Substring(offset)));
+        var anchors = new Dictionary<string, YamlValue>(StringComparer.Ordinal);
+        var stack = new Stack<Frame>();
+        YamlValue? root = null;
+        var documents = 0;
+
+        while (parser.MoveNext())
+        {
+            var current = parser.Current!;
+            var start = (int)current.Start.Index + offset;
+            switch (current)
+            {
+                case DocumentStart:
+                    documents++;
+                    if (documents > 1)
+                    {
+                        throw new YamlStructureException(start, (int)current.End.Index + offset, ManifestMessages.SecondDocument());
+                    }
+
+                    break;
+
+                case Scalar scalar:
+                    {
+                        var node = new YamlScalarValue(scalar.Value, scalar.Style, start, (int)scalar.End.Index + offset);
+                        Remember(anchors, scalar, node);
+                        Add(stack, node, ref root);
+                        break;
+                    }
+
+                case AnchorAlias alias:
+                    {
+                        var name = alias.Value.Value;
+                        var end = (int)alias.End.Index + offset;
+                        if (!anchors.TryGetValue(name, out var target))
+                        {
+                            throw new YamlStructureException(start, end, ManifestMessages.UnknownAlias(name));
+                        }
+
+                        Add(stack, target.At(start, end), ref root);
+                        break;
+                    }
+
+                case SequenceStart sequenceStart:
+                    {
+                        var node = new YamlSequenceValue(sequenceStart.Style == SequenceStyle.Flow, start, new List<YamlValue>());
+                        Remember(anchors, sequenceStart, node);
+                        stack.Push(new Frame(node));
+                        break;
+                    }
+
+                case MappingStart mappingStart:
+                    {
+                        var node = new YamlMappingValue(mappingStart.Style == MappingStyle.Flow, start, new List<KeyValuePair<YamlValue, YamlValue>>());
+                        Remember(anchors, mappingStart, node);
+                        stack.Push(new Frame(node));
+                        break;
+                    }
+
+                case SequenceEnd:
+                case MappingEnd:
+                    {
+                        var frame = stack.Pop();
+                        var node = frame.Node;
+                        node.End = ContentEnd(text, node, start);
+                        Add(stack, node, ref root);
+                        break;
+                    }
+            }
+        }
+
+        return root;
+    }
+
+    private static void Remember(Dictionary<string, YamlValue> anchors, NodeEvent nodeEvent, YamlValue node)
+    {
+        if (!nodeEvent.Anchor.IsEmpty)
+        {
+            anchors[nodeEvent.Anchor.Value] = node;
+        }
+    }
+
+    private static void Add(Stack<Frame> stack, YamlValue node, ref YamlValue? root)
+    {
+        if (stack.Count == 0)
+        {
+            root = node;
+            return;
+        }
+
+        var frame = stack.Peek();
+        switch (frame.Node)
+        {
+            case YamlSequenceValue sequence:
+                sequence.Items.Add(node);
+                break;
+            case YamlMappingValue mapping when frame.PendingKey is null:
+                frame.PendingKey = node;
+                break;
+            case YamlMappingValue mapping:
+                mapping.Entries.Add(new KeyValuePair<YamlValue, YamlValue>(frame.PendingKey!, node));
+                frame.PendingKey = null;
+                break;
+        }
+    }
+
+    // Block collections "end" where the next token starts (often the next line), so a block collection ends with
+    // its last child; flow collections end after their closing bracket.
+    private static int ContentEnd(string text, YamlValue node, int endEventStart)
+    {
+        var isFlow = node is YamlSequenceValue { IsFlow: true } or YamlMappingValue { IsFlow: true };
+        if (isFlow && endEventStart < text.Length && text[endEventStart] is ']' or '}')
+        {
+            return endEventStart + 1;
+        }
+
+        var last = node switch
+        {
+            YamlSequenceValue sequence when sequence.Items.Count > 0 => sequence.Items[sequence.Items.Count - 1],
+            YamlMappingValue mapping when mapping.Entries.Count > 0 => mapping.Entries[mapping.Entries.Count - 1].Value,
+            _ => null,
+        };
+
+        return Math.Max(node.Start, last?.End ?? node.Start);
+    }
+
+    private sealed class Frame
+    {
+        public Frame(YamlValue node) => Node = node;
+
+        public YamlValue Node { get; }
+
+        public YamlValue? PendingKey { get; set; }
+    }
+}
