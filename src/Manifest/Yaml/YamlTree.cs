@@ -88,10 +88,13 @@ internal sealed class YamlMappingValue : YamlValue
     public override YamlValue At(int start, int end) => new YamlMappingValue(IsFlow, start, Entries) { End = end };
 }
 
-/// <summary>A structural problem YamlDotNet's parser does not report (an alias without anchor, a second document).</summary>
-internal sealed class YamlStructureException : Exception
+/// <summary>
+/// The text cannot be read as one YAML document: a syntax error from YamlDotNet, an alias without anchor or a second
+/// document. Positions are indexes into the manifest text; the message is the user-facing FB0001 message.
+/// </summary>
+internal sealed class YamlReadException : Exception
 {
-    public YamlStructureException(int start, int end, string message)
+    public YamlReadException(int start, int end, string message)
         : base(message)
     {
         Start = start;
@@ -112,13 +115,30 @@ internal static class YamlTreeReader
 {
     /// <summary>Reads the manifest's single document.</summary>
     /// <returns>The root node, or <see langword="null"/> when the text has no document (empty or only comments).</returns>
-    /// <exception cref="YamlException">The text is not valid YAML (positions relative to <paramref name="text"/>).</exception>
-    /// <exception cref="YamlStructureException">An unknown alias or a second document.</exception>
-    public static YamlValue? Read(string text, out int offset)
+    /// <exception cref="YamlReadException">The text is not valid YAML, has an unknown alias or a second document.</exception>
+    public static YamlValue? Read(string text)
+    {
+        try
+        {
+            return ReadCore(text);
+        }
+        catch (YamlException exception)
+        {
+            var offset = BomLength(text);
+            throw new YamlReadException(
+                (int)exception.Start.Index + offset,
+                (int)exception.End.Index + offset,
+                ManifestMessages.YamlSyntaxError(exception.Message));
+        }
+    }
+
+    private static int BomLength(string text) => text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
+
+    private static YamlValue? ReadCore(string text)
     {
         // YamlDotNet keeps a byte order mark as content ("\uFEFFclassifier" would be an unknown key), so skip it and
         // shift every position back by one.
-        offset = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
+        var offset = BomLength(text);
         var parser = new Parser(new StringReader(offset == 0 ? text : text.Substring(offset)));
         var anchors = new Dictionary<string, YamlValue>(StringComparer.Ordinal);
         var stack = new Stack<Frame>();
@@ -135,7 +155,7 @@ internal static class YamlTreeReader
                     documents++;
                     if (documents > 1)
                     {
-                        throw new YamlStructureException(start, (int)current.End.Index + offset, ManifestMessages.SecondDocument());
+                        throw new YamlReadException(start, (int)current.End.Index + offset, ManifestMessages.SecondDocument());
                     }
 
                     break;
@@ -154,7 +174,7 @@ internal static class YamlTreeReader
                         var end = (int)alias.End.Index + offset;
                         if (!anchors.TryGetValue(name, out var target))
                         {
-                            throw new YamlStructureException(start, end, ManifestMessages.UnknownAlias(name));
+                            throw new YamlReadException(start, end, ManifestMessages.UnknownAlias(name));
                         }
 
                         Add(stack, target.At(start, end), ref root);

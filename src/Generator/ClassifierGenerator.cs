@@ -1,0 +1,53 @@
+using Microsoft.CodeAnalysis;
+
+namespace FastBert.Generator;
+
+/// <summary>
+/// Generates a strongly typed classifier (a sealed partial class and its label enum) for every FastBert manifest
+/// (<c>&lt;BertModel Include="spam.yaml" /&gt;</c>, passed as an AdditionalFile with FastBertManifest metadata).
+/// Reads only the manifest text; never touches model files or the network.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class ClassifierGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // Every AdditionalFile with its options; non-manifests become null and are dropped. Parsing happens here, once
+        // per manifest text, into a value-equatable result, so later steps are cached when nothing changed.
+        var results = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, cancellationToken) => ParseManifest(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.Manifests)
+            .Where(static result => result is not null)
+            .Select(static (result, _) => result!);
+
+        // Pipeline 1: each manifest's own problems.
+        var manifestDiagnostics = results
+            .Select(static (result, _) => new ManifestProblems(result.Path, result.Diagnostics))
+            .Where(static problems => !problems.Diagnostics.IsEmpty)
+            .WithTrackingName(TrackingNames.ManifestDiagnostics);
+        context.RegisterSourceOutput(manifestDiagnostics, static (context, problems) => ReportDiagnostics(context, problems));
+
+        // Pipeline 2: clashes between manifests (type names, model folders), which only the whole set shows.
+        var manifests = results
+            .Select(static (result, _) => result.Manifest)
+            .Where(static manifest => manifest is not null)
+            .Select(static (manifest, _) => manifest!)
+            .WithTrackingName(TrackingNames.ValidManifests);
+        var clashes = manifests
+            .Collect()
+            .Select(static (all, cancellationToken) => FindClashes(all, cancellationToken))
+            .WithTrackingName(TrackingNames.Clashes);
+        context.RegisterSourceOutput(clashes, static (context, found) => ReportDiagnostics(context, found.Diagnostics));
+
+        // Pipeline 3: source, one file per manifest without problems; re-emitted only when its emit model changes
+        // (not when only comments or positions in the manifest do).
+        var emittable = manifests
+            .Combine(clashes)
+            .Where(static pair => !pair.Right.Blocks(pair.Left.Path))
+            .Select(static (pair, _) => ClassifierModel.From(pair.Left))
+            .WithTrackingName(TrackingNames.Emittable);
+        context.RegisterSourceOutput(emittable, static (context, manifest) => Emit(context, manifest));
+    }
+}

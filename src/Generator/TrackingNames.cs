@@ -1,0 +1,20 @@
+namespace FastBert.Generator;
+
+/// <summary>Names of the generator's incremental steps (<c>WithTrackingName</c>), for tests that check caching.</summary>
+public static class TrackingNames
+{
+    /// <summary>Every AdditionalFile read and, when it is a manifest, parsed (null otherwise).</summary>
+    public const string Manifests = "FastBert.Manifests";
+
+    /// <summary>The problems of each manifest that has some.</summary>
+    public const string ManifestDiagnostics = "FastBert.ManifestDiagnostics";
+
+    /// <summary>The manifests that parsed without problems.</summary>
+    public const string ValidManifests = "FastBert.ValidManifests";
+
+    /// <summary>Type-name and model-name clashes between manifests.</summary>
+    public const string Clashes = "FastBert.Clashes";
+
+    /// <summary>The manifests source is generated for.</summary>
+    public const string Emittable = "FastBert.Emittable";
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+
+namespace FastBert.Manifest;
+
+/// <summary>
+/// The catalog of manifest diagnostic ids. Ids are stable: never reuse or renumber one. The source generator, the
+/// build task and the tool all report these (docs/diagnostics.md explains each).
+/// </summary>
+public static class ManifestDiagnosticIds
+{
+    /// <summary>The manifest is not valid YAML (or holds more than one document, or an alias without anchor).</summary>
+    public const string YamlSyntaxError = "FB0001";
+
+    /// <summary>A key the manifest schema does not know (typos get a suggestion).</summary>
+    public const string UnknownKey = "FB0002";
+
+    /// <summary>A value of the wrong kind: a mapping where a list is expected, text where a number is expected…</summary>
+    public const string WrongType = "FB0003";
+
+    /// <summary>A required key is missing: model.source or labels.</summary>
+    public const string MissingKey = "FB0004";
+
+    /// <summary>The labels list is empty.</summary>
+    public const string EmptyLabels = "FB0005";
+
+    /// <summary>Two labels are equal ignoring case, or PascalCase to the same enum member.</summary>
+    public const string DuplicateLabel = "FB0006";
+
+    /// <summary>A label does not become a valid C# enum member when PascalCased.</summary>
+    public const string InvalidLabelName = "FB0007";
+
+    /// <summary>The class name or namespace is not a valid C# name.</summary>
+    public const string InvalidTypeName = "FB0008";
+
+    /// <summary>A number outside its allowed range (tokenizer.maxTokens).</summary>
+    public const string ValueOutOfRange = "FB0009";
+
+    /// <summary>Two manifests generate a type with the same full name (reported by the source generator).</summary>
+    public const string ClassNameClash = "FB0010";
+
+    /// <summary>The manifest has no content.</summary>
+    public const string EmptyManifest = "FB0011";
+
+    /// <summary>A key appears twice in the same mapping.</summary>
+    public const string DuplicateKey = "FB0012";
+
+    /// <summary>The manifest file could not be read.</summary>
+    public const string UnreadableManifest = "FB0013";
+
+    /// <summary>Two manifests have the same file name, so their models would share an output folder (reported by the source generator).</summary>
+    public const string ModelNameClash = "FB0014";
+
+    /// <summary>An unexpected internal error; a bug to report.</summary>
+    public const string InternalError = "FB0099";
+
+    /// <summary>Every id, in order.</summary>
+    public static IReadOnlyList<string> All { get; } = new[]
+    {
+        YamlSyntaxError, UnknownKey, WrongType, MissingKey, EmptyLabels, DuplicateLabel, InvalidLabelName,
+        InvalidTypeName, ValueOutOfRange, ClassNameClash, EmptyManifest, DuplicateKey, UnreadableManifest,
+        ModelNameClash, InternalError,
+    };
+
+    /// <summary>The help page anchor of an id.</summary>
+    public static string HelpLink(string id) =>
+        "https://github.com/fastbert/fastbert/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant();
+}
+
+/// <summary>
+/// The messages of the diagnostics in <see cref="ManifestDiagnosticIds"/>. Each says what is wrong and what to write
+/// instead; all are formatted under the invariant culture.
+/// </summary>
+public static class ManifestMessages
+{
+    private const string LabelsExample = "labels: [ham, spam]";
+    private const string ModelExample = "model: { source: model/ }";
+
+    /// <summary>FB0001 for a YamlDotNet syntax error.</summary>
+    public static string YamlSyntaxError(string yamlMessage) =>
+        "The manifest is not valid YAML: " + Sentence(yamlMessage)
+        + " Fix the YAML here (check the indentation, the ':' after each key and closing brackets and quotes).";
+
+    /// <summary>FB0001 for a second document in the file.</summary>
+    public static string SecondDocument() =>
+        "A manifest holds one YAML document, but a second one starts here. Remove this '---' and what follows it, or move it to its own manifest file.";
+
+    /// <summary>FB0001 for an alias whose anchor is not defined before it.</summary>
+    public static string UnknownAlias(string name) =>
+        "The alias '*" + name + "' refers to no anchor defined before it. Define '&" + name + "' earlier or write the value here.";
+
+    /// <summary>FB0002.</summary>
+    /// <param name="key">The unknown key.</param>
+    /// <param name="location">"in the manifest", "under 'model'"…</param>
+    /// <param name="allowed">The keys allowed there.</param>
+    /// <param name="suggestion">The closest allowed key, if any is close.</param>
+    public static string UnknownKey(string key, string location, IEnumerable<string> allowed, string? suggestion) =>
+        "Unknown key '" + key + "' " + location + "."
+        + (suggestion is null ? string.Empty : " Did you mean '" + suggestion + "'?")
+        + " Allowed keys: " + string.Join(", ", allowed) + ".";
+
+    /// <summary>FB0002 for a key of the design that this version does not support yet.</summary>
+    public static string UnsupportedKey(string key, IEnumerable<string> allowed) =>
+        "The key '" + key + "' is not supported by this version of FastBert yet. Remove it; allowed keys: "
+        + string.Join(", ", allowed) + ".";
+
+    /// <summary>FB0003.</summary>
+    /// <param name="what">What has the wrong type: "'labels'", "'tokenizer.maxTokens'", "Label 2"…</param>
+    /// <param name="expected">"a list of label names", "a whole number"…</param>
+    /// <param name="found">What was written: "a mapping", "the text 'abc'"…</param>
+    /// <param name="example">What to write instead.</param>
+    public static string WrongType(string what, string expected, string found, string example) =>
+        what + " must be " + expected + ", but it is " + found + ". Write it like '" + example + "'.";
+
+    /// <summary>FB0003 for a mapping key that is not a plain name.</summary>
+    public static string KeyNotAName(string found) =>
+        "Keys must be names like 'labels', but this key is " + found + ". Write 'name: value' entries.";
+
+    /// <summary>FB0004 for the top-level 'model' key.</summary>
+    public static string MissingModel() =>
+        "The manifest has no 'model' key. Add the model folder, relative to the manifest, like '" + ModelExample + "'.";
+
+    /// <summary>FB0004 for model.source.</summary>
+    public static string MissingModelSource() =>
+        "'model' has no 'source'. Add the model folder, relative to the manifest, like '" + ModelExample + "'.";
+
+    /// <summary>FB0004 for labels.</summary>
+    public static string MissingLabels() =>
+        "The manifest has no 'labels' key. List the model's labels in output order, like '" + LabelsExample + "'.";
+
+    /// <summary>FB0005.</summary>
+    public static string EmptyLabels() =>
+        "'labels' is empty. List the model's labels in output order, like '" + LabelsExample + "'.";
+
+    /// <summary>FB0006 for labels equal ignoring case.</summary>
+    public static string DuplicateLabel(string label, string first, int firstLine) =>
+        "The label '" + label + "' repeats '" + first + "' from line " + Number(firstLine + 1)
+        + " (labels are compared ignoring case). List each label once.";
+
+    /// <summary>FB0006 for labels whose enum members are equal.</summary>
+    public static string DuplicateMember(string label, string first, int firstLine, string member) =>
+        "The labels '" + label + "' and '" + first + "' (line " + Number(firstLine + 1) + ") both become the enum member '"
+        + member + "'. Rename one so their PascalCased names differ.";
+
+    /// <summary>FB0007 for an empty label.</summary>
+    public static string EmptyLabel(int index) =>
+        "Label " + Number(index + 1) + " is empty. Write the label's name, like '- spam'.";
+
+    /// <summary>FB0007 for a label with no letters or digits.</summary>
+    public static string LabelWithoutWord(string label, int index) =>
+        "The label '" + label + "' has no letters or digits, so it cannot become an enum member. Use a name with letters, like 'Label"
+        + Number(index) + "'.";
+
+    /// <summary>FB0007 for a label whose PascalCased form is not an identifier (it starts with a digit).</summary>
+    public static string InvalidLabel(string label, string member) =>
+        "The label '" + label + "' becomes the enum member '" + member + "', which is not a valid C# identifier. "
+        + "Start the label with a letter, like 'Label" + member + "'.";
+
+    /// <summary>FB0008 for classifier:.</summary>
+    public static string InvalidClassName(string name) =>
+        ManifestNames.IsKeyword(name)
+            ? "'" + name + "' is a C# keyword, so it cannot be the class name. Write another name, like '" + ManifestNames.ToPascalCase(name) + "Classifier'."
+            : "'" + name + "' is not a valid C# class name. Use letters, digits and '_', starting with a letter, like 'SpamClassifier'.";
+
+    /// <summary>FB0008 for an all-lowercase class name.</summary>
+    public static string LowercaseClassName(string name) =>
+        "The class name '" + name + "' is all lowercase ASCII, which C# reserves for future keywords (warning CS8981). Write it in PascalCase, like '"
+        + ManifestNames.ToPascalCase(name) + "Classifier'.";
+
+    /// <summary>FB0008 for a class name equal to one of the generated class's members.</summary>
+    public static string ClassNameIsMember(string name) =>
+        "'" + name + "' is also the name of a member of the generated class. Write another class name, like '" + name + "Classifier'.";
+
+    /// <summary>FB0008 for a default class name (from the file name) that is not valid.</summary>
+    public static string InvalidDefaultClassName(string name, string fileName) =>
+        "The class name '" + name + "' made from the file name '" + fileName
+        + "' is not a valid C# class name. Add 'classifier: SpamClassifier' (your name) to the manifest, or rename the file.";
+
+    /// <summary>FB0008 for namespace:.</summary>
+    public static string InvalidNamespace(string name) =>
+        "'" + name + "' is not a valid C# namespace. Use identifiers (not keywords) separated by dots, like 'Contoso.Messaging'.";
+
+    /// <summary>FB0008 for an invalid project RootNamespace used as the default namespace.</summary>
+    public static string InvalidDefaultNamespace(string name) =>
+        "The project's RootNamespace '" + name + "' is not a valid C# namespace. Add 'namespace: Contoso.Messaging' (your namespace) to the manifest, or fix RootNamespace.";
+
+    /// <summary>FB0009 for tokenizer.maxTokens.</summary>
+    public static string MaxTokensOutOfRange(string value, int min, int max) =>
+        "tokenizer.maxTokens is " + value + ", but it must be between " + Number(min) + " and " + Number(max)
+        + " (it counts [CLS] and [SEP]). Write a value in range, like 'maxTokens: 128'.";
+
+    /// <summary>FB0010.</summary>
+    public static string ClassNameClash(string typeName, string otherManifest) =>
+        "The manifest '" + otherManifest + "' also generates the type '" + typeName
+        + "' (type names are compared ignoring case). Give one of them another 'classifier:' or 'namespace:'.";
+
+    /// <summary>FB0011.</summary>
+    public static string EmptyManifest() =>
+        "The manifest is empty. Write at least '" + ModelExample + "' and '" + LabelsExample + "' on two lines.";
+
+    /// <summary>FB0012.</summary>
+    public static string DuplicateKey(string key, int firstLine) =>
+        "The key '" + key + "' appears twice; the first is on line " + Number(firstLine + 1) + ". Keep only one.";
+
+    /// <summary>FB0013.</summary>
+    public static string UnreadableManifest() =>
+        "The manifest file could not be read. Check that it exists and is a UTF-8 text file.";
+
+    /// <summary>FB0014.</summary>
+    public static string ModelNameClash(string modelName, string otherManifest) =>
+        "The manifest '" + otherManifest + "' has the same file name, so both models would be copied to 'fastbert/" + modelName
+        + "' (compared ignoring case). Rename one of the manifest files.";
+
+    /// <summary>FB0099.</summary>
+    public static string InternalError(Exception exception) =>
+        "Unexpected error while processing the manifest: " + (exception?.GetType().Name ?? "Exception") + ": "
+        + Sentence(exception?.Message ?? string.Empty)
+        + " This is a FastBert bug; please report it at https://github.com/fastbert/fastbert/issues.";
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // One line, ending with a period, so it can be followed by another sentence.
+    private static string Sentence(string text)
+    {
+        var line = text.Replace("\r", " ").Replace("\n", " ").Trim();
+        return line.Length == 0 ? "(no details)." : line.EndsWith(".", StringComparison.Ordinal) ? line : line + ".";
+    }
+}

@@ -1,0 +1,338 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.ML.Tokenizers;
+using static FastBert.Tokenization.BasicTokenizer;
+
+namespace FastBert.Tokenization;
+
+/// <summary>
+/// BERT WordPiece tokenizer producing exactly the ids of Hugging Face's <c>BertTokenizer</c> (and its DistilBERT /
+/// ELECTRA twins) for a vocab.txt and tokenizer_config.json. Thread-safe: one instance can serve many threads.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Pipeline: <see cref="BasicTokenizer"/> (ours) reproduces HF's front end — special tokens, text cleaning, CJK
+/// splitting, NFC, lowercasing, accent stripping, punctuation splitting — and hands space-separated words to
+/// Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/>, configured as a plain WordPiece model (basic tokenization,
+/// lowercasing, accent and CJK handling and special-token splitting all off; our pre-tokenizer, no normaliser).
+/// ML.Tokenizers' own basic tokenization differs from HF (it drops symbols such as emoji, keeps accents unless told,
+/// and lowercases before splitting out special tokens) and always normalises the whole text, so only its vocabulary
+/// and greedy longest-match-first WordPiece are used.
+/// </para>
+/// <para>
+/// Special tokens: [CLS], [SEP], [PAD], [MASK] and [UNK] written literally in the text are split out first, matched
+/// case-sensitively, and map to their own ids, as in HF. HF keeps special tokens out of lowercasing (their
+/// <c>AddedToken</c>s are <c>normalized=False</c>; the slow tokenizer lowercases everything except matches of the
+/// special-token pattern before its trie splits the text), so with do_lower_case a lowercase "[sep]" is ordinary
+/// text: it becomes "[", "sep", "]". Like HF's <c>never_split</c>, a whole whitespace token that equals a special
+/// token only after cleaning (e.g. "[SE\u200BP]") also stays that special token.
+/// </para>
+/// <para>
+/// Truncation (<c>maxTokens</c>) keeps [CLS] first and [SEP] last and cuts word pieces at the end, like HF's
+/// <c>truncation=True, max_length=maxTokens</c>; text after the cut is never scanned.
+/// </para>
+/// </remarks>
+public sealed class BertTextTokenizer
+{
+    private const string ClsToken = "[CLS]";
+    private const string SepToken = "[SEP]";
+    private const string PadToken = "[PAD]";
+    private const string MaskToken = "[MASK]";
+    private const string UnkToken = "[UNK]";
+
+    private static readonly string[] SpecialTokens = [ClsToken, SepToken, PadToken, MaskToken, UnkToken];
+
+    private readonly BertTokenizer _wordPiece;
+    private readonly BasicTokenizer _basic;
+
+    private BertTextTokenizer(BertVocabulary vocabulary, TokenizerSettings settings, string source, string? path)
+    {
+        Settings = settings;
+        ClsId = vocabulary.Ids[ClsToken];
+        SepId = vocabulary.Ids[SepToken];
+        PadId = vocabulary.Ids[PadToken];
+        UnkId = vocabulary.Ids[UnkToken];
+        VocabularySize = vocabulary.Lines.Count;
+
+        bool hasMask = vocabulary.Ids.ContainsKey(MaskToken);
+        _basic = new BasicTokenizer(
+            settings,
+            SpecialTokens.Select(t => new SpecialWord(t, vocabulary.Ids.ContainsKey(t) ? t : UnkToken)));
+
+        try
+        {
+            using var stream = vocabulary.ToWordPieceStream();
+            _wordPiece = BertTokenizer.Create(stream, new BertOptions
+            {
+                ApplyBasicTokenization = false,
+                LowerCaseBeforeTokenization = false,
+                RemoveNonSpacingMarks = false,
+                IndividuallyTokenizeCjk = false,
+                SplitOnSpecialTokens = false,
+                Normalizer = null,
+                PreTokenizer = SpaceSeparatedPreTokenizer.Instance,
+                UnknownToken = UnkToken,
+                ClassificationToken = ClsToken,
+                SeparatorToken = SepToken,
+                PaddingToken = PadToken,
+                MaskingToken = hasMask ? MaskToken : UnkToken,
+                ContinuingSubwordPrefix = "##",
+
+                // Words over 100 code points never get here (BasicTokenizer writes [UNK] for them); 100 code points
+                // can take up to 200 UTF-16 units, which ML.Tokenizers counts.
+                MaxInputCharsPerWord = (2 * MaxWordCodePoints) + 1,
+            });
+        }
+        catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new TokenizerLoadException(
+                $"The vocabulary {source} could not be loaded as a WordPiece vocabulary: {ex.Message} Use the model's BERT vocab.txt (UTF-8, one token per line).",
+                ex) { Path = path };
+        }
+    }
+
+    /// <summary>The normalisation switches in use.</summary>
+    public TokenizerSettings Settings { get; }
+
+    /// <summary>Id of [CLS], first id of every encoding.</summary>
+    public int ClsId { get; }
+
+    /// <summary>Id of [SEP], last id of every encoding.</summary>
+    public int SepId { get; }
+
+    /// <summary>Id of [PAD], for padding batches.</summary>
+    public int PadId { get; }
+
+    /// <summary>Id of [UNK].</summary>
+    public int UnkId { get; }
+
+    /// <summary>Number of entries (lines) in vocab.txt; every id produced is below it.</summary>
+    public int VocabularySize { get; }
+
+    /// <summary>
+    /// Builds the tokenizer of a Hugging Face model folder: vocab.txt (required) and tokenizer_config.json
+    /// (optional: do_lower_case, strip_accents, tokenize_chinese_chars; HF defaults true, null, true).
+    /// </summary>
+    /// <param name="modelDirectory">The model folder.</param>
+    /// <param name="lowercaseOverride">When set, wins over do_lower_case (strip_accents = null then follows it).</param>
+    /// <exception cref="TokenizerLoadException">Folder or vocab.txt missing, vocabulary empty, malformed or without
+    /// [CLS]/[SEP]/[PAD]/[UNK], or tokenizer_config.json unreadable. The message names the file.</exception>
+    public static BertTextTokenizer FromModelDirectory(string modelDirectory, bool? lowercaseOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        if (string.IsNullOrWhiteSpace(modelDirectory))
+        {
+            throw new TokenizerLoadException("No model directory was given. Pass the folder that holds the model's vocab.txt (and tokenizer_config.json).");
+        }
+
+        string directory = Path.GetFullPath(modelDirectory);
+        if (!Directory.Exists(directory))
+        {
+            throw new TokenizerLoadException(
+                $"The model directory '{directory}' does not exist. Pass the folder that holds the model's vocab.txt (and tokenizer_config.json).")
+            { Path = directory };
+        }
+
+        string vocabPath = Path.Combine(directory, "vocab.txt");
+        if (!File.Exists(vocabPath))
+        {
+            string hint = File.Exists(Path.Combine(directory, "tokenizer.json"))
+                ? " The folder has a tokenizer.json, but fastbert reads the WordPiece vocabulary from vocab.txt: save the tokenizer with save_pretrained (it writes vocab.txt) or copy vocab.txt from the model's repository."
+                : " Copy the model's vocab.txt (as saved by Hugging Face save_pretrained) into this folder.";
+            throw new TokenizerLoadException($"The tokenizer vocabulary '{vocabPath}' was not found.{hint}") { Path = vocabPath };
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(vocabPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new TokenizerLoadException($"The tokenizer vocabulary '{vocabPath}' could not be read: {ex.Message} Check that the file is readable.", ex) { Path = vocabPath };
+        }
+
+        var vocabulary = BertVocabulary.Parse(bytes, $"'{vocabPath}'", vocabPath);
+        var settings = ReadSettings(Path.Combine(directory, "tokenizer_config.json"));
+        if (lowercaseOverride is bool lowercase)
+        {
+            settings = settings with { Lowercase = lowercase };
+        }
+
+        return new BertTextTokenizer(vocabulary, settings, $"'{vocabPath}'", vocabPath);
+    }
+
+    /// <summary>Builds a tokenizer from a vocab.txt stream (read to its end, not closed) and explicit settings.</summary>
+    /// <exception cref="TokenizerLoadException">The vocabulary is empty, malformed or lacks [CLS]/[SEP]/[PAD]/[UNK].</exception>
+    public static BertTextTokenizer Create(Stream vocabTxt, TokenizerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(vocabTxt);
+        ArgumentNullException.ThrowIfNull(settings);
+        using var copy = new MemoryStream();
+        vocabTxt.CopyTo(copy);
+        var vocabulary = BertVocabulary.Parse(copy.GetBuffer().AsSpan(0, (int)copy.Length), "stream", null);
+        return new BertTextTokenizer(vocabulary, settings, "stream", null);
+    }
+
+    /// <summary>Encodes <paramref name="text"/> as [CLS] word pieces [SEP].</summary>
+    /// <param name="text">Any text (empty gives [CLS] [SEP]).</param>
+    /// <param name="maxTokens">Maximum length including [CLS] and [SEP] (at least 2); null = no truncation.</param>
+    public int[] Encode(string text, int? maxTokens = null) => Encode(text, maxTokens, out _);
+
+    /// <summary>Encodes <paramref name="text"/> as [CLS] word pieces [SEP], reporting whether truncation cut pieces.</summary>
+    /// <param name="text">Any text (empty gives [CLS] [SEP]).</param>
+    /// <param name="maxTokens">Maximum length including [CLS] and [SEP] (at least 2); null = no truncation.</param>
+    /// <param name="truncated">True when word pieces were dropped to fit <paramref name="maxTokens"/>.</param>
+    public int[] Encode(string text, int? maxTokens, out bool truncated)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int budget = PieceBudget(maxTokens);
+        var pieces = EncodePieces(text, budget);
+        int count = Math.Min(pieces.Count, budget);
+        truncated = pieces.Count > budget;
+
+        var ids = new int[count + 2];
+        ids[0] = ClsId;
+        CopyPieces(pieces, ids.AsSpan(1, count));
+        ids[count + 1] = SepId;
+        return ids;
+    }
+
+    /// <summary>
+    /// Writes [CLS] word pieces [SEP] into <paramref name="destination"/> (its length is the token limit, at least 2),
+    /// e.g. a row of an ONNX int64 input tensor. Returns the number of ids written; the rest is left untouched.
+    /// </summary>
+    public int EncodeInto(ReadOnlySpan<char> text, Span<long> destination, out bool truncated)
+    {
+        int budget = PieceBudget(destination.Length);
+        var pieces = EncodePieces(text, budget);
+        int count = Math.Min(pieces.Count, budget);
+        truncated = pieces.Count > budget;
+        destination[0] = ClsId;
+        for (int i = 0; i < count; i++)
+        {
+            destination[i + 1] = pieces[i];
+        }
+
+        destination[count + 1] = SepId;
+        return count + 2;
+    }
+
+    /// <summary>
+    /// Writes [CLS] word pieces [SEP] into <paramref name="destination"/> (its length is the token limit, at least 2).
+    /// Returns the number of ids written; the rest is left untouched.
+    /// </summary>
+    public int EncodeInto(ReadOnlySpan<char> text, Span<int> destination, out bool truncated)
+    {
+        int budget = PieceBudget(destination.Length);
+        var pieces = EncodePieces(text, budget);
+        int count = Math.Min(pieces.Count, budget);
+        truncated = pieces.Count > budget;
+        destination[0] = ClsId;
+        CopyPieces(pieces, destination.Slice(1, count));
+        destination[count + 1] = SepId;
+        return count + 2;
+    }
+
+    private static int PieceBudget(int? maxTokens)
+    {
+        if (maxTokens is not int max)
+        {
+            return int.MaxValue;
+        }
+
+        if (max < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxTokens), max, "maxTokens must be at least 2: it counts [CLS] and [SEP].");
+        }
+
+        return max - 2;
+    }
+
+    private static void CopyPieces(IReadOnlyList<int> pieces, Span<int> destination)
+    {
+        if (pieces is List<int> list)
+        {
+            CollectionsMarshal.AsSpan(list)[..destination.Length].CopyTo(destination);
+            return;
+        }
+
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = pieces[i];
+        }
+    }
+
+    /// <summary>Word-piece ids of the text: all of them, or at least <paramref name="budget"/> + 1 when there are more.</summary>
+    private IReadOnlyList<int> EncodePieces(ReadOnlySpan<char> text, int budget)
+    {
+        var scratch = TokenizerScratch.Rent();
+        try
+        {
+            // Every word yields at least one piece, so budget + 1 words settle both the ids and "truncated".
+            scratch.Words.Reset(budget == int.MaxValue ? int.MaxValue : budget + 1);
+            _basic.Tokenize(text, scratch);
+            if (scratch.Words.WordCount == 0)
+            {
+                return Array.Empty<int>();
+            }
+
+            return _wordPiece.EncodeToIds(scratch.Words.Span, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: false);
+        }
+        finally
+        {
+            TokenizerScratch.Return(scratch);
+        }
+    }
+
+    private static TokenizerSettings ReadSettings(string configPath)
+    {
+        var settings = new TokenizerSettings();
+        if (!File.Exists(configPath))
+        {
+            return settings;
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(configPath);
+            using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new TokenizerLoadException($"The tokenizer settings '{configPath}' must hold a JSON object (like the tokenizer_config.json Hugging Face saves); fix or delete the file.") { Path = configPath };
+            }
+
+            return settings with
+            {
+                Lowercase = ReadBool(root, "do_lower_case", configPath) ?? settings.Lowercase,
+                StripAccents = ReadBool(root, "strip_accents", configPath),
+                TokenizeChineseChars = ReadBool(root, "tokenize_chinese_chars", configPath) ?? settings.TokenizeChineseChars,
+            };
+        }
+        catch (JsonException ex)
+        {
+            throw new TokenizerLoadException($"The tokenizer settings '{configPath}' are not valid JSON ({ex.Message}); fix or delete the file (defaults: do_lower_case true, strip_accents null, tokenize_chinese_chars true).", ex) { Path = configPath };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new TokenizerLoadException($"The tokenizer settings '{configPath}' could not be read: {ex.Message}", ex) { Path = configPath };
+        }
+    }
+
+    private static bool? ReadBool(JsonElement root, string name, string configPath)
+    {
+        if (!root.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Null => null,
+            _ => throw new TokenizerLoadException($"In '{configPath}', \"{name}\" is {value.GetRawText()}; it must be true, false or null.") { Path = configPath },
+        };
+    }
+}

@@ -1,0 +1,123 @@
+using FastBert.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace FastBert.Generator.Tests;
+
+/// <summary>The generator reparses and re-emits only when a manifest really changes.</summary>
+public sealed class IncrementalityTests
+{
+    private const string ManifestPath = "/src/App/spam.yaml";
+    private const string Manifest = "model: { source: m }\nlabels: [ham, spam]\n";
+
+    [Fact]
+    public void EditingUnrelatedCode_DoesNotReparseManifest_OrReEmitSource()
+    {
+        var (driver, compilation) = FirstRun(Manifest);
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Single(),
+            CSharpSyntaxTree.ParseText("public static class Code { public static int Answer => 42; }", GeneratorHarness.ParseOptions, path: "Code0.cs"));
+
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertReasons(result, TrackingNames.Manifests, IncrementalStepRunReason.Cached);
+        AssertReasons(result, TrackingNames.ValidManifests, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertReasons(result, TrackingNames.Clashes, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertReasons(result, TrackingNames.Emittable, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertOutputReasons(result, IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
+    public void EditingALabel_ReparsesAndReEmits()
+    {
+        var harness = new GeneratorHarness();
+        var file = harness.AddManifest(ManifestPath, Manifest);
+        var compilation = GeneratorHarness.CreateCompilation("public static class Code { }");
+        var driver = harness.CreateDriver().RunGenerators(compilation);
+
+        driver = driver.ReplaceAdditionalText(file, new InMemoryAdditionalText(ManifestPath, Manifest.Replace("spam]", "junk]", StringComparison.Ordinal)));
+        var result = driver.RunGenerators(compilation).GetRunResult().Results.Single();
+
+        AssertReasons(result, TrackingNames.Manifests, IncrementalStepRunReason.Modified);
+        AssertReasons(result, TrackingNames.Emittable, IncrementalStepRunReason.Modified);
+        AssertOutputReasons(result, IncrementalStepRunReason.Modified);
+        Assert.Contains("Junk = 1,", result.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddingACommentToTheManifest_ReparsesButDoesNotReEmit()
+    {
+        var harness = new GeneratorHarness();
+        var file = harness.AddManifest(ManifestPath, Manifest);
+        var compilation = GeneratorHarness.CreateCompilation("public static class Code { }");
+        var driver = harness.CreateDriver().RunGenerators(compilation);
+
+        driver = driver.ReplaceAdditionalText(file, new InMemoryAdditionalText(ManifestPath, "# The spam filter.\n" + Manifest));
+        var result = driver.RunGenerators(compilation).GetRunResult().Results.Single();
+
+        AssertReasons(result, TrackingNames.Manifests, IncrementalStepRunReason.Modified);
+        AssertReasons(result, TrackingNames.Emittable, IncrementalStepRunReason.Unchanged);
+        AssertOutputReasons(result, IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
+    public void EditingOneManifest_DoesNotReEmitTheOther()
+    {
+        var harness = new GeneratorHarness();
+        var spam = harness.AddManifest(ManifestPath, Manifest);
+        harness.AddManifest("/src/App/mood.yaml", "model: { source: m }\nlabels: [sad, happy]\n");
+        var compilation = GeneratorHarness.CreateCompilation("public static class Code { }");
+        var driver = harness.CreateDriver().RunGenerators(compilation);
+
+        driver = driver.ReplaceAdditionalText(spam, new InMemoryAdditionalText(ManifestPath, Manifest.Replace("spam]", "junk]", StringComparison.Ordinal)));
+        var result = driver.RunGenerators(compilation).GetRunResult().Results.Single();
+
+        var reasons = result.TrackedOutputSteps["SourceOutput"].SelectMany(step => step.Outputs).Select(output => output.Reason).ToList();
+        Assert.Contains(IncrementalStepRunReason.Modified, reasons);
+        Assert.Contains(IncrementalStepRunReason.Cached, reasons);
+    }
+
+    [Fact]
+    public void EveryTrackedStep_HasValueEquatableOutputs()
+    {
+        // A step whose outputs compare by reference would never be Unchanged: rerunning the same input proves equality.
+        var harness = new GeneratorHarness();
+        var file = harness.AddManifest(ManifestPath, Manifest);
+        var compilation = GeneratorHarness.CreateCompilation("public static class Code { }");
+        var driver = harness.CreateDriver().RunGenerators(compilation);
+
+        driver = driver.ReplaceAdditionalText(file, new InMemoryAdditionalText(ManifestPath, Manifest));
+        var result = driver.RunGenerators(compilation).GetRunResult().Results.Single();
+
+        AssertReasons(result, TrackingNames.Manifests, IncrementalStepRunReason.Unchanged);
+        AssertReasons(result, TrackingNames.ValidManifests, IncrementalStepRunReason.Unchanged);
+        AssertReasons(result, TrackingNames.Clashes, IncrementalStepRunReason.Unchanged);
+        AssertReasons(result, TrackingNames.Emittable, IncrementalStepRunReason.Unchanged);
+        AssertOutputReasons(result, IncrementalStepRunReason.Cached);
+    }
+
+    private static (GeneratorDriver Driver, Compilation Compilation) FirstRun(string manifest)
+    {
+        var harness = new GeneratorHarness();
+        harness.AddManifest(ManifestPath, manifest);
+        var compilation = GeneratorHarness.CreateCompilation("public static class Code { }");
+        var driver = harness.CreateDriver().RunGenerators(compilation);
+        Assert.Single(driver.GetRunResult().GeneratedTrees);
+        return (driver, compilation);
+    }
+
+    private static void AssertReasons(GeneratorRunResult result, string stepName, params IncrementalStepRunReason[] allowed)
+    {
+        Assert.True(result.TrackedSteps.TryGetValue(stepName, out var steps), $"Step '{stepName}' was not tracked.");
+        var outputs = steps.SelectMany(step => step.Outputs).ToList();
+        Assert.NotEmpty(outputs);
+        Assert.All(outputs, output => Assert.Contains(output.Reason, allowed));
+    }
+
+    private static void AssertOutputReasons(GeneratorRunResult result, IncrementalStepRunReason expected)
+    {
+        var outputs = result.TrackedOutputSteps["SourceOutput"].SelectMany(step => step.Outputs).ToList();
+        Assert.NotEmpty(outputs);
+        Assert.All(outputs, output => Assert.Equal(expected, output.Reason));
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text;
+using FastBert.Generator.Tests.Infrastructure;
+using FastBert.Manifest;
+using Microsoft.CodeAnalysis;
+
+namespace FastBert.Generator.Tests;
+
+/// <summary>Whatever the manifest holds, the generator reports diagnostics; it never throws or crashes the build.</summary>
+public sealed class RobustnessTests
+{
+    public static TheoryData<string, string> HostileInputs()
+    {
+        var random = new Random(1234);
+        var bytes = new byte[4096];
+        random.NextBytes(bytes);
+        var data = new TheoryData<string, string>
+        {
+            { "binary garbage (Latin-1)", Encoding.Latin1.GetString(bytes) },
+            { "binary garbage (UTF-8 with replacement characters)", Encoding.UTF8.GetString(bytes) },
+            { "NUL characters", "model: { source: m }\nlabels: [a\0b]\n\0\0\0" },
+            { "1 MB key", new string('k', 1 << 20) + ": 1\n" },
+            { "1 MB of nested brackets", new string('[', 1 << 20) },
+            { "1 MB of nested mappings", string.Concat(Enumerable.Repeat("a: ", 1 << 18)) },
+            { "unpaired surrogate", "model: { source: m }\nlabels: [\"\\ud800x\", b]\n" },
+            { "billion laughs", BillionLaughs() },
+            { "tag soup", "!!binary model: !custom { source: !!int m }\nlabels: !!map [a, b]\n" },
+            { "directives only", "%YAML 1.2\n%TAG ! tag:fastbert:\n" },
+        };
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileInputs))]
+    public void HostileManifest_ProducesDiagnostics_NotExceptions(string description, string text)
+    {
+        var harness = new GeneratorHarness();
+        harness.AddManifest("/src/App/spam.yaml", text);
+
+        var outcome = harness.Run();
+
+        Assert.True(outcome.Result.Exception is null, description + ": " + outcome.Result.Exception);
+        Assert.DoesNotContain(outcome.DriverDiagnostics, d => d.Id is "CS8784" or "CS8785");
+        Assert.NotEmpty(outcome.Diagnostics);
+        Assert.All(outcome.Diagnostics, d => Assert.StartsWith("FB", d.Id, StringComparison.Ordinal));
+        Assert.DoesNotContain(outcome.Diagnostics, d => d.Id == ManifestDiagnosticIds.InternalError);
+        Assert.All(outcome.Diagnostics, d => Assert.InRange(d.Location.SourceSpan.End, 0, text.Length));
+    }
+
+    [Fact]
+    public void MegabyteOfValidLabels_ParsesAndGenerates()
+    {
+        var builder = new StringBuilder("model: { source: m }\nlabels:\n");
+        for (var i = 0; builder.Length < 1 << 20; i++)
+        {
+            builder.Append("  - label").Append(i).Append('\n');
+        }
+
+        var harness = new GeneratorHarness();
+        harness.AddManifest("/src/App/big.yaml", builder.ToString());
+
+        var outcome = harness.Run();
+
+        Assert.Empty(outcome.Diagnostics);
+        Assert.Single(outcome.Sources);
+    }
+
+    [Fact]
+    public void Parse_WithNullArguments_ReportsInsteadOfThrowing()
+    {
+        var result = ManifestParser.Parse(null!, null!, null);
+
+        Assert.Equal(ManifestDiagnosticIds.EmptyManifest, Assert.Single(result.Diagnostics).Id);
+    }
+
+    private static string BillionLaughs()
+    {
+        var builder = new StringBuilder("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (var level = 'b'; level <= 'i'; level++)
+        {
+            var previous = (char)(level - 1);
+            builder.Append(level).Append(": &").Append(level).Append(" [")
+                .Append(string.Join(", ", Enumerable.Repeat("*" + previous, 9))).Append("]\n");
+        }
+
+        return builder.Append("model: { source: m }\nlabels: *i\n").ToString();
+    }
+}
