@@ -37,6 +37,9 @@ internal static class BertCharRules
 
     private static readonly CharClass[] s_ascii = BuildAsciiTable();
 
+    // Classes of the whole BMP (64 KB), so non-ASCII text avoids a category lookup per character.
+    private static readonly CharClass[] s_bmp = BuildBmpTable();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static CharClass ClassifyAscii(char c) => s_ascii[c];
 
@@ -45,7 +48,11 @@ internal static class BertCharRules
     /// Whitespace is HF's <c>_is_whitespace</c> (category Zs) plus U+2028 / U+2029: HF keeps those (Zl / Zp are
     /// neither control nor whitespace to it), but Python's <c>str.split()</c> then splits on them.
     /// </summary>
-    public static CharClass ClassifyNonAscii(int codePoint)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static CharClass ClassifyNonAscii(int codePoint) =>
+        codePoint <= 0xFFFF ? s_bmp[codePoint] : ComputeClass(codePoint);
+
+    private static CharClass ComputeClass(int codePoint)
     {
         if (codePoint == 0xFFFD)
         {
@@ -70,8 +77,8 @@ internal static class BertCharRules
 
     /// <summary>HF <c>_is_punctuation</c>: ASCII 33–47, 58–64, 91–96, 123–126, or any Unicode P* category.</summary>
     public static bool IsPunctuation(int codePoint) =>
-        codePoint < 0x80
-            ? s_ascii[codePoint] == CharClass.Punctuation
+        codePoint <= 0xFFFF
+            ? s_bmp[codePoint] == CharClass.Punctuation
             : IsPunctuationCategory(CharUnicodeInfo.GetUnicodeCategory(codePoint));
 
     private static bool IsPunctuationCategory(UnicodeCategory category) => category is
@@ -201,6 +208,17 @@ internal static class BertCharRules
         }
 
         return -1;
+    }
+
+    private static CharClass[] BuildBmpTable()
+    {
+        var table = new CharClass[0x10000];
+        for (int c = 0; c < table.Length; c++)
+        {
+            table[c] = c < 0x80 ? s_ascii[c] : ComputeClass(c);
+        }
+
+        return table;
     }
 
     private static CharClass[] BuildAsciiTable()
