@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using FastBert.Models.Checkpoints;
+using FastBert.Models.Configuration;
+using FastBert.Models.Onnx;
+using Google.Protobuf;
+
+namespace FastBert.Models.Export;
+
+/// <summary>Options of <see cref="OnnxExporter.Export"/>.</summary>
+public sealed record ExportOptions
+{
+    /// <summary>Graph form; see <see cref="OnnxGraphForm"/>. Default: the measured faster exact one.</summary>
+    public OnnxGraphForm Form { get; init; } = OnnxExporter.DefaultForm;
+
+    /// <summary>Replace an existing output folder. Default: true.</summary>
+    public bool Overwrite { get; init; } = true;
+
+    /// <summary>Progress messages (one line each), e.g. for the console.</summary>
+    public IProgress<string>? Progress { get; init; }
+}
+
+/// <summary>What an export wrote.</summary>
+public sealed record ExportResult(string OutputDirectory, ModelDescription Model, TimeSpan Elapsed);
+
+/// <summary>
+/// Turns a Hugging Face checkpoint folder (config.json + model.safetensors or pytorch_model.bin + vocab.txt) into
+/// a runnable model folder: model.onnx, tokenizer files, config.json and model.json. Writes into a temporary sibling
+/// folder and moves it into place only when everything succeeded, so a failure never leaves a partial folder.
+/// </summary>
+public static class OnnxExporter
+{
+    public const OnnxGraphForm DefaultForm = OnnxGraphForm.Fused;
+
+    /// <summary>Tokenizer and config files copied next to model.onnx when present.</summary>
+    public static readonly string[] CopiedFiles = ["config.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json"];
+
+    public static ExportResult Export(string checkpointDirectory, string outputDirectory, ExportOptions? options = null)
+    {
+        options ??= new ExportOptions();
+        var stopwatch = Stopwatch.StartNew();
+        var source = Path.GetFullPath(checkpointDirectory);
+        var target = Path.GetFullPath(outputDirectory);
+        if (!Directory.Exists(source))
+        {
+            throw new ExportException($"{source}: checkpoint folder not found.");
+        }
+
+        if (Directory.Exists(target) && !options.Overwrite)
+        {
+            throw new ExportException($"{target} already exists. Remove it or allow overwriting.");
+        }
+
+        var config = TransformerConfig.Load(Path.Combine(source, "config.json"));
+        if (!File.Exists(Path.Combine(source, "vocab.txt")))
+        {
+            throw new ExportException($"{source}: vocab.txt is missing. A checkpoint folder needs the tokenizer's vocab.txt next to config.json (copy it from the model's tokenizer).");
+        }
+
+        options.Progress?.Report($"Reading {config.ModelType} checkpoint from {source}");
+        byte[] onnx;
+        string weightsFile;
+        using (var checkpoint = CheckpointLoader.Open(source))
+        {
+            weightsFile = checkpoint.Path;
+            options.Progress?.Report($"Building ONNX graph ({options.Form}, {config.NumLayers} layers, hidden {config.HiddenSize}, {config.NumLabels} labels)");
+            onnx = BuildOnnx(config, checkpoint, options.Form);
+        }
+
+        var parent = Path.GetDirectoryName(target) ?? throw new ExportException($"{target} has no parent folder.");
+        Directory.CreateDirectory(parent);
+        var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(staging);
+            File.WriteAllBytes(Path.Combine(staging, "model.onnx"), onnx);
+            foreach (var file in CopiedFiles)
+            {
+                var from = Path.Combine(source, file);
+                if (File.Exists(from))
+                {
+                    File.Copy(from, Path.Combine(staging, file));
+                }
+            }
+
+            var description = ModelDescription.Create(config, staging, Path.GetFileName(weightsFile), options.Form);
+            description.Write(Path.Combine(staging, ModelDescription.FileName));
+            options.Progress?.Report($"Writing {target}");
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target, recursive: true);
+            }
+
+            Directory.Move(staging, target);
+            return new ExportResult(target, description, stopwatch.Elapsed);
+        }
+        catch
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The ONNX model bytes for a config and its weights; the same inputs give the same bytes.</summary>
+    public static byte[] BuildOnnx(TransformerConfig config, ICheckpoint checkpoint, OnnxGraphForm form)
+    {
+        var spec = ToSpec(config);
+        var writer = new TransformerGraphWriter(spec, name => ReadWeight(checkpoint, name), form);
+        var metadata = new Dictionary<string, string>
+        {
+            ["fastbert.model_type"] = config.ModelType.ToString().ToLowerInvariant(),
+            ["fastbert.labels"] = JsonSerializer.Serialize(config.Id2Label),
+            ["fastbert.graph_form"] = form.ToString().ToLowerInvariant(),
+        };
+        return writer.Write(typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0.0.0", metadata).ToByteArray();
+    }
+
+    internal static ArchitectureSpec ToSpec(TransformerConfig config)
+    {
+        var eps = (float)config.LayerNormEps;
+        return config.ModelType switch
+        {
+            ModelType.Bert => ArchitectureSpec.Bert("bert", config.HiddenSize, config.NumHeads, config.NumLayers, config.NumLabels, eps),
+            ModelType.Electra => ArchitectureSpec.Bert("electra", config.HiddenSize, config.NumHeads, config.NumLayers, config.NumLabels, eps, electra: true, projectEmbeddings: config.EmbeddingSize != config.HiddenSize),
+            ModelType.DistilBert => ArchitectureSpec.DistilBert(config.HiddenSize, config.NumHeads, config.NumLayers, config.NumLabels, eps),
+            _ => throw new ExportException($"model type {config.ModelType} has no exporter."),
+        };
+    }
+
+    private static WeightTensor ReadWeight(ICheckpoint checkpoint, string name)
+    {
+        TensorInfo info;
+        try
+        {
+            info = checkpoint.Get(name);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            throw new ExportException(ex.Message, ex);
+        }
+
+        return new WeightTensor(checkpoint.ReadFloat32(info.Name), info.Shape.ToArray());
+    }
+
+    internal static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+    }
+}
