@@ -1,17 +1,22 @@
 using FastBert.Manifest;
+using FastBert.Models.Checkpoints;
+using FastBert.Models.Export;
+using FastBert.Models.Onnx;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
 namespace FastBert.Build;
 
 /// <summary>
-/// For each <c>&lt;BertModel&gt;</c> manifest, finds its local model folder and lists the files the app needs at run
-/// time, each with the path it gets under the output folder (<c>fastbert/&lt;name&gt;/&lt;file&gt;</c>).
-/// Manifest syntax errors are left to the source generator, which reports them with full positions.
+/// For each <c>&lt;BertModel&gt;</c> manifest, finds its local model and lists the files the app needs at run time,
+/// each with the path it gets under the output folder (<c>fastbert/&lt;name&gt;/&lt;file&gt;</c>).
+/// A folder with model.onnx is used as it is; a Hugging Face checkpoint folder (config.json + model.safetensors or
+/// pytorch_model.bin + vocab.txt) is exported to ONNX into the intermediate folder, again only when its inputs
+/// changed. Manifest syntax errors are left to the source generator, which reports them with full positions.
 /// </summary>
 public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
 {
-    /// <summary>Files a model folder must have for inference.</summary>
+    /// <summary>Files a ready model folder must have for inference.</summary>
     public static readonly string[] RequiredFiles = ["model.onnx", "vocab.txt", "config.json"];
 
     /// <summary>Files copied when present; nothing else in the folder (weights, notes) is.</summary>
@@ -20,58 +25,89 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
     [Required]
     public ITaskItem[] Manifests { get; set; } = [];
 
+    /// <summary>Where exported models go, one sub-folder per manifest (e.g. <c>obj/Debug/net10.0/fastbert/</c>).</summary>
+    [Required]
+    public string IntermediateDirectory { get; set; } = string.Empty;
+
     /// <summary>Prefix of every file's destination, e.g. <c>fastbert</c>.</summary>
     public string OutputSubdirectory { get; set; } = "fastbert";
 
     [Output]
     public ITaskItem[] ModelFiles { get; private set; } = [];
 
+    /// <summary>Manifests whose model was exported by this run (for logs and tests).</summary>
+    [Output]
+    public ITaskItem[] ExportedModels { get; private set; } = [];
+
     public override bool Execute()
     {
         var files = new List<ITaskItem>();
+        var exported = new List<ITaskItem>();
         foreach (var manifestItem in Manifests)
         {
-            var manifestPath = manifestItem.GetMetadata("FullPath");
-            if (!File.Exists(manifestPath))
+            try
             {
-                Log.LogError(null, "FB0100", null, manifestPath, 0, 0, 0, 0, "BertModel manifest '{0}' does not exist. Fix the path in <BertModel Include=\"...\" />.", manifestItem.ItemSpec);
-                continue;
+                ResolveOne(manifestItem, files, exported);
             }
-
-            var result = ManifestParser.Parse(manifestPath, File.ReadAllText(manifestPath), rootNamespace: null);
-            if (result.Manifest is not { } manifest || manifest.ModelSource is null)
+            catch (Exception ex) when (ex is ExportException or CheckpointFormatException or CheckpointSecurityException or Models.Configuration.ConfigException or IOException or UnauthorizedAccessException)
             {
-                continue;
+                Log.LogError(null, "FB0103", null, manifestItem.GetMetadata("FullPath"), 0, 0, 0, 0, "model export failed: {0}", ex.Message);
             }
+        }
 
-            var modelName = Path.GetFileNameWithoutExtension(manifestPath);
-            var sourceDirectory = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(manifestPath)!, manifest.ModelSource));
-            var span = manifest.ModelSourceSpan;
-            if (!Directory.Exists(sourceDirectory))
+        ModelFiles = files.ToArray();
+        ExportedModels = exported.ToArray();
+        return !Log.HasLoggedErrors;
+    }
+
+    private void ResolveOne(ITaskItem manifestItem, List<ITaskItem> files, List<ITaskItem> exported)
+    {
+        var manifestPath = manifestItem.GetMetadata("FullPath");
+        if (!File.Exists(manifestPath))
+        {
+            Log.LogError(null, "FB0100", null, manifestPath, 0, 0, 0, 0, "BertModel manifest '{0}' does not exist. Fix the path in <BertModel Include=\"...\" />.", manifestItem.ItemSpec);
+            return;
+        }
+
+        var result = ManifestParser.Parse(manifestPath, File.ReadAllText(manifestPath), rootNamespace: null);
+        if (result.Manifest is not { } manifest)
+        {
+            return;
+        }
+
+        var modelName = Path.GetFileNameWithoutExtension(manifestPath);
+        var sourceDirectory = manifest.ResolveModelDirectory();
+        var span = manifest.ModelSourceSpan;
+        if (sourceDirectory is null || !Directory.Exists(sourceDirectory))
+        {
+            LogAtSource(manifestPath, span, "FB0101",
+                $"model.source '{manifest.ModelSource}' is not a folder ({sourceDirectory ?? manifest.ModelSource} does not exist). Point it, relative to the manifest, at a folder holding model.onnx, vocab.txt and config.json, or a Hugging Face checkpoint (config.json, model.safetensors or pytorch_model.bin, vocab.txt).");
+            return;
+        }
+
+        var modelDirectory = sourceDirectory;
+        if (!File.Exists(Path.Combine(sourceDirectory, "model.onnx")) && HasCheckpoint(sourceDirectory))
+        {
+            modelDirectory = Path.Combine(IntermediateDirectory, modelName);
+            if (ExportIfStale(manifestPath, sourceDirectory, modelDirectory))
             {
-                Log.LogError(null, "FB0101", null, manifestPath, span.StartLine + 1, span.StartColumn + 1, span.EndLine + 1, span.EndColumn + 1,
-                    "model.source '{0}' is not a folder ({1} does not exist). Point it, relative to the manifest, at a folder holding {2}.",
-                    manifest.ModelSource, sourceDirectory, string.Join(", ", RequiredFiles));
-                continue;
+                exported.Add(new TaskItem(manifestPath));
             }
+        }
 
-            var missing = RequiredFiles.Where(f => !File.Exists(Path.Combine(sourceDirectory, f))).ToArray();
-            if (missing.Length > 0)
+        var missing = RequiredFiles.Where(f => !File.Exists(Path.Combine(modelDirectory, f))).ToArray();
+        if (missing.Length > 0)
+        {
+            LogAtSource(manifestPath, span, "FB0102",
+                $"model.source '{manifest.ModelSource}' lacks {string.Join(", ", missing)}. A model folder needs {string.Join(", ", RequiredFiles)}; a checkpoint folder needs config.json, model.safetensors or pytorch_model.bin, and vocab.txt.");
+            return;
+        }
+
+        foreach (var name in RequiredFiles.Concat(OptionalFiles))
+        {
+            var path = Path.Combine(modelDirectory, name);
+            if (File.Exists(path))
             {
-                Log.LogError(null, "FB0102", null, manifestPath, span.StartLine + 1, span.StartColumn + 1, span.EndLine + 1, span.EndColumn + 1,
-                    "model.source '{0}' lacks {1}. A model folder needs {2}.",
-                    manifest.ModelSource, string.Join(", ", missing), string.Join(", ", RequiredFiles));
-                continue;
-            }
-
-            foreach (var name in RequiredFiles.Concat(OptionalFiles))
-            {
-                var path = Path.Combine(sourceDirectory, name);
-                if (!File.Exists(path))
-                {
-                    continue;
-                }
-
                 var item = new TaskItem(path);
                 item.SetMetadata("ModelName", modelName);
                 item.SetMetadata("Link", Path.Combine(OutputSubdirectory, modelName, name));
@@ -79,8 +115,37 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
                 files.Add(item);
             }
         }
-
-        ModelFiles = files.ToArray();
-        return !Log.HasLoggedErrors;
     }
+
+    private static bool HasCheckpoint(string directory) =>
+        File.Exists(Path.Combine(directory, "config.json"))
+        && CheckpointLoader.WeightFileNames.Any(name => File.Exists(Path.Combine(directory, name)));
+
+    // model.json is the stamp: newer than every input means the export is up to date.
+    private bool ExportIfStale(string manifestPath, string checkpointDirectory, string outputDirectory)
+    {
+        var stamp = Path.Combine(outputDirectory, ModelDescription.FileName);
+        var inputs = OnnxExporter.CopiedFiles.Concat(CheckpointLoader.WeightFileNames)
+            .Select(name => Path.Combine(checkpointDirectory, name))
+            .Where(File.Exists)
+            .Append(manifestPath)
+            .ToList();
+        if (File.Exists(stamp))
+        {
+            var stampTime = File.GetLastWriteTimeUtc(stamp);
+            if (inputs.All(input => File.GetLastWriteTimeUtc(input) <= stampTime))
+            {
+                Log.LogMessage(MessageImportance.Low, "fastbert: {0} is up to date.", outputDirectory);
+                return false;
+            }
+        }
+
+        Log.LogMessage(MessageImportance.High, "fastbert: exporting {0} to ONNX in {1}", checkpointDirectory, outputDirectory);
+        var result = OnnxExporter.Export(checkpointDirectory, outputDirectory);
+        Log.LogMessage(MessageImportance.High, "fastbert: exported {0} ({1} labels) in {2} s", result.Model.Architecture, result.Model.Labels.Count, result.Elapsed.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
+        return true;
+    }
+
+    private void LogAtSource(string manifestPath, ManifestSpan span, string code, string message) =>
+        Log.LogError(null, code, null, manifestPath, span.StartLine + 1, span.StartColumn + 1, span.EndLine + 1, span.EndColumn + 1, message);
 }

@@ -55,39 +55,40 @@ public sealed partial class ClassifierGenerator
     /// <summary>
     /// Finds manifests that would generate the same type (class or enum, same namespace, compared ignoring case like
     /// generated file names) or whose models would share an output folder (same file name). Each clashing manifest
-    /// gets a diagnostic naming the other and no source.
+    /// gets one diagnostic per other manifest and kind of clash, and no source.
     /// </summary>
     private static ManifestClashes FindClashes(ImmutableArray<ClassifierManifest> manifests, CancellationToken cancellationToken)
     {
         try
         {
-            var ordered = manifests.OrderBy(static m => m.Path, StringComparer.Ordinal).ToArray();
             var typeOwners = new Dictionary<string, ClassifierManifest>(StringComparer.OrdinalIgnoreCase);
             var modelOwners = new Dictionary<string, ClassifierManifest>(StringComparer.OrdinalIgnoreCase);
             var blocked = new SortedSet<string>(StringComparer.Ordinal);
             var diagnostics = new List<PathDiagnostic>();
+            var reported = new HashSet<(string Target, string Other, string Id)>();
 
-            foreach (var manifest in ordered)
+            foreach (var manifest in manifests.OrderBy(static m => m.Path, StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 foreach (var typeName in new[] { manifest.FullClassName, manifest.FullEnumName })
                 {
-                    if (!typeOwners.TryGetValue(typeName, out var owner))
+                    if (typeOwners.TryGetValue(typeName, out var owner))
+                    {
+                        AddClash(owner, manifest, ManifestDiagnosticIds.ClassNameClash, other => ManifestMessages.ClassNameClash(typeName, other.Path));
+                    }
+                    else
                     {
                         typeOwners.Add(typeName, manifest);
-                        continue;
                     }
-
-                    AddClash(owner, manifest, ManifestDiagnosticIds.ClassNameClash, other => ManifestMessages.ClassNameClash(typeName, other.Path));
                 }
 
-                if (!modelOwners.TryGetValue(manifest.ModelName, out var modelOwner))
+                if (modelOwners.TryGetValue(manifest.ModelName, out var modelOwner))
                 {
-                    modelOwners.Add(manifest.ModelName, manifest);
+                    AddClash(modelOwner, manifest, ManifestDiagnosticIds.ModelNameClash, other => ManifestMessages.ModelNameClash(manifest.ModelName, other.Path));
                 }
                 else
                 {
-                    AddClash(modelOwner, manifest, ManifestDiagnosticIds.ModelNameClash, other => ManifestMessages.ModelNameClash(manifest.ModelName, other.Path));
+                    modelOwners.Add(manifest.ModelName, manifest);
                 }
             }
 
@@ -100,20 +101,24 @@ public sealed partial class ClassifierGenerator
                     return;
                 }
 
-                Add(first, second);
-                Add(second, first);
+                Add(first, second, id, message);
+                Add(second, first, id, message);
                 blocked.Add(first.Path);
                 blocked.Add(second.Path);
+            }
 
-                void Add(ClassifierManifest target, ClassifierManifest other)
+            void Add(ClassifierManifest target, ClassifierManifest other, string id, Func<ClassifierManifest, string> message)
+            {
+                // One diagnostic per pair and id: a class clash usually brings an enum clash along.
+                if (!reported.Add((target.Path, other.Path, id)))
                 {
-                    var span = id == ManifestDiagnosticIds.ClassNameClash ? target.ClassNameSpan ?? ManifestSpan.DocumentStart : ManifestSpan.DocumentStart;
-                    var diagnostic = new PathDiagnostic(target.Path, new ManifestDiagnostic(id, message(other), span));
-                    if (!diagnostics.Contains(diagnostic))
-                    {
-                        diagnostics.Add(diagnostic);
-                    }
+                    return;
                 }
+
+                var span = id == ManifestDiagnosticIds.ClassNameClash
+                    ? target.ClassNameSpan ?? ManifestSpan.DocumentStart
+                    : ManifestSpan.DocumentStart;
+                diagnostics.Add(new PathDiagnostic(target.Path, new ManifestDiagnostic(id, message(other), span)));
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

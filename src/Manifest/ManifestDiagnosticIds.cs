@@ -88,6 +88,11 @@ public static class ManifestMessages
     public static string UnknownAlias(string name) =>
         "The alias '*" + name + "' refers to no anchor defined before it. Define '&" + name + "' earlier or write the value here.";
 
+    /// <summary>FB0001 for brackets nested deeper than the parser accepts.</summary>
+    public static string TooDeeplyNested(int maxDepth) =>
+        "The manifest nests '[' and '{' more than " + Number(maxDepth)
+        + " levels deep. A manifest needs three levels at most; remove the extra brackets.";
+
     /// <summary>FB0002.</summary>
     /// <param name="key">The unknown key.</param>
     /// <param name="location">"in the manifest", "under 'model'"…</param>

@@ -21,7 +21,7 @@ public sealed class BuildIntegrationTests
         """;
 
     [Fact]
-    public void BuildingAProjectWithBertModel_GeneratesTheClassifierAndCopiesTheModel_ThenRunsIt()
+    public void BuildingAProjectWithBertModel_ExportsTheCheckpointGeneratesTheClassifierAndCopiesTheModel_ThenRunsIt()
     {
         using var project = new FixtureProject("Fixture");
         project.Write("spam.yaml", $"""
@@ -36,12 +36,13 @@ public sealed class BuildIntegrationTests
         Assert.True(build.ExitCode == 0, build.All);
 
         var modelFolder = Path.Combine(project.OutputDirectory, "fastbert", "spam");
-        foreach (var file in new[] { "model.onnx", "vocab.txt", "config.json", "tokenizer_config.json" })
+        foreach (var file in new[] { "model.onnx", "model.json", "vocab.txt", "config.json", "tokenizer_config.json" })
         {
             Assert.True(File.Exists(Path.Combine(modelFolder, file)), $"{file} was not copied to {modelFolder}");
         }
 
         Assert.False(File.Exists(Path.Combine(modelFolder, "PROVENANCE.txt")), "only model files are copied");
+        Assert.False(File.Exists(Path.Combine(modelFolder, "model.safetensors")), "the checkpoint's weights stay out of the app");
 
         var run = project.RunApp(null, "WINNER!! claim your prize now, call 09061701461");
         Assert.True(run.ExitCode == 0, run.All);
@@ -49,7 +50,7 @@ public sealed class BuildIntegrationTests
     }
 
     [Fact]
-    public void SecondBuildWithNothingChanged_CopiesNoModelFile()
+    public void SecondBuildWithNothingChanged_ExportsAndCopiesNothing()
     {
         using var project = new FixtureProject("Fixture");
         project.Write("spam.yaml", $"model:\n  source: {FixtureProject.SampleModelFolder}\nlabels: [ham, spam]\n");
@@ -57,6 +58,7 @@ public sealed class BuildIntegrationTests
 
         var first = project.Build();
         Assert.True(first.ExitCode == 0, first.All);
+        Assert.Contains("fastbert: exporting", first.Output);
         Assert.Contains(CopiedModelFiles(first.Output), f => f.EndsWith("model.onnx", StringComparison.Ordinal));
         var onnx = Path.Combine(project.OutputDirectory, "fastbert", "spam", "model.onnx");
         var firstWrite = File.GetLastWriteTimeUtc(onnx);
@@ -64,6 +66,7 @@ public sealed class BuildIntegrationTests
         var second = project.Build();
 
         Assert.True(second.ExitCode == 0, second.All);
+        Assert.DoesNotContain("fastbert: exporting", second.Output);
         Assert.Empty(CopiedModelFiles(second.Output));
         Assert.Equal(firstWrite, File.GetLastWriteTimeUtc(onnx));
     }

@@ -20,7 +20,23 @@ public sealed class DiagnosticTests
     [Fact]
     public void TabIndentation_IsYamlSyntaxError()
     {
-        AssertSingle(ManifestDiagnosticIds.YamlSyntaxError, "model:\n\t[||]source: m\nlabels: [a, b]\n");
+        var diagnostic = AssertSingle(ManifestDiagnosticIds.YamlSyntaxError, "model:\n[|\t|]source: m\nlabels: [a, b]\n");
+        Assert.Contains("tab", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BracketsNestedDeeperThanAHundredLevels_AreYamlSyntaxError_AtTheFirstTooDeepBracket()
+    {
+        // Brackets cannot carry [| |] markup, so the span is explicit: the 101st '[' after "labels: ".
+        var harness = new GeneratorHarness();
+        harness.AddManifest(Path, "labels: " + new string('[', 5000));
+
+        var diagnostic = Assert.Single(harness.Run().Diagnostics);
+
+        Assert.Equal(ManifestDiagnosticIds.YamlSyntaxError, diagnostic.Id);
+        Assert.Equal(new TextSpan(8 + 100, 1), diagnostic.Location.SourceSpan);
+        AssertPosition(diagnostic, 0, 108, 0, 109);
+        Assert.Contains("more than 100 levels deep", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -379,7 +395,7 @@ public sealed class DiagnosticTests
         var harness = new GeneratorHarness();
         harness.AddManifest(Path, "model: { source: m }\nlables: [a, b]\n");
 
-        var diagnostic = harness.Run().Diagnostics.First();
+        var diagnostic = harness.Run().Diagnostics.Single(d => d.Id == ManifestDiagnosticIds.UnknownKey);
 
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Equal("FastBert", diagnostic.Descriptor.Category);

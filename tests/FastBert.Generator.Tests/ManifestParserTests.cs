@@ -118,6 +118,14 @@ public sealed class ManifestParserTests
         Assert.Equal(new[] { "ham", "model/" }, manifest.Labels.Select(l => l.Name));
     }
 
+    [Fact]
+    public void YamlTags_AreIgnored()
+    {
+        var manifest = ParseValid("spam.yaml", "model: !local { source: !!str model/ }\nlabels: !!seq [ham, !!str spam]\n", null);
+
+        Assert.Equal(new[] { "ham", "spam" }, manifest.Labels.Select(l => l.Name));
+    }
+
     [Theory]
     [InlineData("de-DE")]
     [InlineData("tr-TR")]

@@ -23,7 +23,7 @@ public sealed class RobustnessTests
             { "1 MB of nested mappings", string.Concat(Enumerable.Repeat("a: ", 1 << 18)) },
             { "unpaired surrogate", "model: { source: m }\nlabels: [\"\\ud800x\", b]\n" },
             { "billion laughs", BillionLaughs() },
-            { "tag soup", "!!binary model: !custom { source: !!int m }\nlabels: !!map [a, b]\n" },
+            { "tag soup", "!!binary model: !custom { source: !!int m }\nlabels: !!map [a, b]\n--- !x\n" },
             { "directives only", "%YAML 1.2\n%TAG ! tag:fastbert:\n" },
         };
         return data;

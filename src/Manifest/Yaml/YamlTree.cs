@@ -113,11 +113,15 @@ internal sealed class YamlReadException : Exception
 /// </summary>
 internal static class YamlTreeReader
 {
+    /// <summary>Deepest nesting of '[' and '{' accepted; a manifest needs three levels at most.</summary>
+    internal const int MaxFlowNesting = 100;
+
     /// <summary>Reads the manifest's single document.</summary>
     /// <returns>The root node, or <see langword="null"/> when the text has no document (empty or only comments).</returns>
     /// <exception cref="YamlReadException">The text is not valid YAML, has an unknown alias or a second document.</exception>
     public static YamlValue? Read(string text)
     {
+        CheckFlowNesting(text);
         try
         {
             return ReadCore(text);
@@ -125,11 +129,138 @@ internal static class YamlTreeReader
         catch (YamlException exception)
         {
             var offset = BomLength(text);
-            throw new YamlReadException(
-                (int)exception.Start.Index + offset,
-                (int)exception.End.Index + offset,
-                ManifestMessages.YamlSyntaxError(exception.Message));
+            var start = (int)exception.Start.Index + offset;
+            var end = (int)exception.End.Index + offset;
+
+            // YamlDotNet reports a tab used as indentation at the start of the text; point at the tab instead.
+            if (start <= offset && exception.Message.IndexOf("tab", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                var tab = FindTabIndentation(text);
+                if (tab >= 0)
+                {
+                    start = tab;
+                    end = tab + 1;
+                }
+            }
+
+            throw new YamlReadException(start, end, ManifestMessages.YamlSyntaxError(exception.Message));
         }
+    }
+
+    /// <summary>
+    /// YamlDotNet's scanner takes time quadratic in the nesting depth of flow collections ('[' and '{'), so deeply
+    /// nested input is refused before parsing. The scan is approximate (it skips comments and quoted text) and the
+    /// limit is far above what a manifest needs.
+    /// </summary>
+    private static void CheckFlowNesting(string text)
+    {
+        var depth = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var previous = i == 0 ? '\n' : text[i - 1];
+            var startsNode = previous is ' ' or '\t' or '\n' or '\r' or '[' or '{' or ',' or ':' or '\uFEFF';
+            switch (c)
+            {
+                case '#' when previous is ' ' or '\t' or '\n' or '\r' or '\uFEFF':
+                    i = SkipUntilLineEnd(text, i);
+                    break;
+                case '"' when startsNode:
+                    i = SkipDoubleQuoted(text, i);
+                    break;
+                case '\'' when startsNode:
+                    i = SkipSingleQuoted(text, i);
+                    break;
+                case '[' or '{':
+                    depth++;
+                    if (depth > MaxFlowNesting)
+                    {
+                        throw new YamlReadException(i, i + 1, ManifestMessages.TooDeeplyNested(MaxFlowNesting));
+                    }
+
+                    break;
+                case ']' or '}':
+                    depth = Math.Max(0, depth - 1);
+                    break;
+            }
+        }
+    }
+
+    private static int SkipUntilLineEnd(string text, int i)
+    {
+        while (i + 1 < text.Length && text[i + 1] is not ('\n' or '\r'))
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static int SkipDoubleQuoted(string text, int i)
+    {
+        for (i++; i < text.Length; i++)
+        {
+            if (text[i] == '\\')
+            {
+                i++;
+            }
+            else if (text[i] == '"')
+            {
+                return i;
+            }
+        }
+
+        return text.Length;
+    }
+
+    private static int SkipSingleQuoted(string text, int i)
+    {
+        for (i++; i < text.Length; i++)
+        {
+            if (text[i] == '\'')
+            {
+                if (i + 1 < text.Length && text[i + 1] == '\'')
+                {
+                    i++;
+                    continue;
+                }
+
+                return i;
+            }
+        }
+
+        return text.Length;
+    }
+
+    /// <summary>Index of the first tab in a line's indentation (before its first other character), or -1.</summary>
+    private static int FindTabIndentation(string text)
+    {
+        var lineStart = true;
+        var tab = -1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is '\n' or '\r')
+            {
+                lineStart = true;
+                tab = -1;
+            }
+            else if (lineStart && c == '\t')
+            {
+                tab = tab < 0 ? i : tab;
+            }
+            else if (lineStart && c is not (' ' or '\uFEFF'))
+            {
+                if (tab >= 0)
+                {
+                    return tab;
+                }
+
+                lineStart = false;
+            }
+        }
+
+        return -1;
     }
 
     private static int BomLength(string text) => text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;

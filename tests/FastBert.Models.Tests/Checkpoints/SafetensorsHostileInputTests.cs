@@ -107,7 +107,7 @@ public sealed class SafetensorsHostileInputTests : IDisposable
     [InlineData("{}")]
     public void DataOffsetsThatAreNotTwoNonNegativeIntegers_AreRefused(string offsets)
     {
-        var error = OpenBytes(Raw($$"""{"w":{"dtype":"F32","shape":[1],"data_offsets":{{offsets}}}}""", new byte[8]));
+        var error = OpenBytes(Raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":" + offsets + "}}", new byte[8]));
 
         Assert.Contains("tensor 'w': \"data_offsets\" must be two non-negative integers", error.Message);
     }
@@ -146,7 +146,7 @@ public sealed class SafetensorsHostileInputTests : IDisposable
     [InlineData("Q4_0")]
     public void UnsupportedDtype_IsRefused_NamingTheTensorAndTheSupportedTypes(string dtype)
     {
-        var header = $$"""{"encoder.weight":{"dtype":"{{dtype}}","shape":[1],"data_offsets":[0,8]}}""";
+        var header = "{\"encoder.weight\":{\"dtype\":\"" + dtype + "\",\"shape\":[1],\"data_offsets\":[0,8]}}";
 
         var error = OpenBytes(Raw(header, new byte[8]));
 
