@@ -80,6 +80,11 @@ public static class ManifestMessages
         "The manifest is not valid YAML: " + Sentence(yamlMessage)
         + " Fix the YAML here (check the indentation, the ':' after each key and closing brackets and quotes).";
 
+    /// <summary>FB0001 for a '[' or '{' that is not closed.</summary>
+    public static string UnclosedBracket(char open, char close) =>
+        "The manifest is not valid YAML: this '" + open + "' is not closed. Add '" + close
+        + "' after the last item, before the next key.";
+
     /// <summary>FB0001 for a second document in the file.</summary>
     public static string SecondDocument() =>
         "A manifest holds one YAML document, but a second one starts here. Remove this '---' and what follows it, or move it to its own manifest file.";

@@ -25,9 +25,11 @@ public static class ManifestNames
     };
 
     /// <summary>
-    /// PascalCases a label or file name. The text is split into words at every character that cannot be part of a
-    /// C# identifier and at '_' (so "not_spam", "not-spam", "not spam" and "sci.fi" all split); each word gets its
-    /// first character upper-cased (invariant culture) and keeps the rest as written; the words are joined.
+    /// PascalCases a label or file name. The text is split into words at every character that is not a letter, a
+    /// digit or a combining mark ('_', '-', spaces, punctuation, format characters and, as UTF-16 halves,
+    /// characters outside the Basic Multilingual Plane such as emoji), so "not_spam", "not-spam", "not spam" and
+    /// "not.spam" all split; each word gets its first character upper-cased (invariant culture) and keeps the rest as
+    /// written; the words are joined.
     /// Case changes inside a word are kept, not split: "ham" → "Ham", "not_spam" → "NotSpam",
     /// "very-positive" → "VeryPositive", "LABEL_0" → "LABEL0", "iPhone" → "IPhone", "1star" → "1star"
     /// (not an identifier: callers check <see cref="IsValidIdentifier"/>), "+" → "" (no words).

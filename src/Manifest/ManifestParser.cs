@@ -453,7 +453,12 @@ public static class ManifestParser
                 }
 
                 seen.Add(key, keyNode);
-                read(key, keyNode, entry.Value);
+
+                // "key:" with nothing after it: report problems about the missing value on the key, not on an empty span.
+                var value = entry.Value is YamlScalarValue { IsNull: true } empty && empty.End <= empty.Start
+                    ? empty.At(keyNode.Start, keyNode.End)
+                    : entry.Value;
+                read(key, keyNode, value);
             }
 
             return new HashSet<string>(seen.Keys, StringComparer.Ordinal);

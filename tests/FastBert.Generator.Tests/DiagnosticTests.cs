@@ -18,6 +18,21 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void UnclosedBracketBeforeTheNextKey_IsYamlSyntaxError_AtTheBracket()
+    {
+        // YamlDotNet fails with an InvalidOperationException here; it is still the user's syntax error, not FB0099.
+        var diagnostic = AssertSingle(ManifestDiagnosticIds.YamlSyntaxError, "labels: [|[|]ham, spam\nmodel: { source: m }\n");
+        Assert.Contains("this '[' is not closed. Add ']'", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EmptyModelSource_IsWrongType_AtTheSourceKey()
+    {
+        var diagnostic = AssertSingle(ManifestDiagnosticIds.WrongType, "model:\n  [|source|]:\nlabels: [a, b]\n");
+        Assert.Contains("but it is empty", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TabIndentation_IsYamlSyntaxError()
     {
         var diagnostic = AssertSingle(ManifestDiagnosticIds.YamlSyntaxError, "model:\n[|\t|]source: m\nlabels: [a, b]\n");
@@ -190,7 +205,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void LabelsWithoutValue_IsEmptyLabels()
     {
-        AssertSingle(ManifestDiagnosticIds.EmptyLabels, "model: { source: m }\nlabels:[||]\n");
+        AssertSingle(ManifestDiagnosticIds.EmptyLabels, "model: { source: m }\n[|labels|]:\n");
     }
 
     [Fact]

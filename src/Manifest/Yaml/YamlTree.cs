@@ -276,9 +276,11 @@ internal static class YamlTreeReader
         YamlValue? root = null;
         var documents = 0;
 
-        while (parser.MoveNext())
+        var lastEnd = offset;
+        while (MoveNext(parser, text, stack, lastEnd))
         {
             var current = parser.Current!;
+            lastEnd = (int)current.End.Index + offset;
             var start = (int)current.Start.Index + offset;
             switch (current)
             {
@@ -341,6 +343,34 @@ internal static class YamlTreeReader
         }
 
         return root;
+    }
+
+    /// <summary>
+    /// Advances the parser. YamlDotNet throws <see cref="YamlException"/> for syntax errors, but on some invalid input
+    /// (an unclosed '[' followed by a new key) it fails with other exceptions; those are syntax errors too, reported
+    /// at the unclosed bracket when there is one, else after the last node read.
+    /// </summary>
+    private static bool MoveNext(Parser parser, string text, Stack<Frame> stack, int lastEnd)
+    {
+        try
+        {
+            return parser.MoveNext();
+        }
+        catch (Exception exception) when (exception is not YamlException)
+        {
+            foreach (var frame in stack)
+            {
+                if (frame.Node is YamlSequenceValue { IsFlow: true } or YamlMappingValue { IsFlow: true }
+                    && frame.Node.Start < text.Length
+                    && text[frame.Node.Start] is '[' or '{')
+                {
+                    var bracket = text[frame.Node.Start];
+                    throw new YamlReadException(frame.Node.Start, frame.Node.Start + 1, ManifestMessages.UnclosedBracket(bracket, bracket == '[' ? ']' : '}'));
+                }
+            }
+
+            throw new YamlReadException(lastEnd, lastEnd, ManifestMessages.YamlSyntaxError(exception.Message));
+        }
     }
 
     private static void Remember(Dictionary<string, YamlValue> anchors, NodeEvent nodeEvent, YamlValue node)

@@ -65,10 +65,10 @@ public static class CheckpointLoader
             read = stream.ReadAtLeast(head, 2, throwOnEndOfStream: false);
         }
 
+        // A zip is a torch.save file; so is anything named like one (its reader explains legacy or broken files).
         var looksLikeZip = read == 2 && head[0] == (byte)'P' && head[1] == (byte)'K';
-        var isBin = fullPath.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) || fullPath.EndsWith(".pt", StringComparison.OrdinalIgnoreCase)
-                    || fullPath.EndsWith(".pth", StringComparison.OrdinalIgnoreCase);
-        return looksLikeZip || (isBin && !fullPath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+        var namedLikeTorch = new[] { ".bin", ".pt", ".pth" }.Any(e => fullPath.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+        return looksLikeZip || namedLikeTorch
             ? PyTorchCheckpoint.Open(fullPath)
             : SafetensorsCheckpoint.Open(fullPath);
     }

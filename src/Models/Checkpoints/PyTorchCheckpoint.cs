@@ -112,7 +112,7 @@ public sealed class PyTorchCheckpoint : ICheckpoint
     /// <inheritdoc />
     public float[] ReadFloat32(string name)
     {
-        var tensor = Lookup(name, out _);
+        var tensor = Lookup(name);
         var values = GC.AllocateUninitializedArray<float>(checked((int)tensor.ElementCount));
         Copy(name, tensor, values);
         return values;
@@ -121,7 +121,7 @@ public sealed class PyTorchCheckpoint : ICheckpoint
     /// <inheritdoc />
     public void ReadFloat32Into(string name, Span<float> destination)
     {
-        var tensor = Lookup(name, out _);
+        var tensor = Lookup(name);
         if (destination.Length != tensor.ElementCount)
         {
             throw new ArgumentException(
@@ -148,7 +148,7 @@ public sealed class PyTorchCheckpoint : ICheckpoint
 
     public override string ToString() => $"pytorch {Path} ({Tensors.Count} tensors)";
 
-    private Tensor Lookup(string name, out TensorDataType type)
+    private Tensor Lookup(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (!_tensors.TryGetValue(name, out var tensor))
@@ -156,7 +156,7 @@ public sealed class PyTorchCheckpoint : ICheckpoint
             throw new KeyNotFoundException($"No tensor '{name}' in {Path} ({Tensors.Count} tensors).");
         }
 
-        if (tensor.Reference.Storage.Element.DataType is not { } dataType)
+        if (tensor.Reference.Storage.Element.DataType is null)
         {
             throw new CheckpointFormatException(
                 Path,
@@ -168,7 +168,6 @@ public sealed class PyTorchCheckpoint : ICheckpoint
             throw new CheckpointFormatException(Path, $"tensor '{name}' has {tensor.ElementCount} elements, more than one .NET array can hold.");
         }
 
-        type = dataType;
         return tensor;
     }
 

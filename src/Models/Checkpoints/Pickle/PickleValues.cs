@@ -71,9 +71,3 @@ internal sealed record StorageReference(string Key, StorageElementType Element, 
 
 /// <summary>What <c>torch._utils._rebuild_tensor_v2</c> would build: a view of a storage.</summary>
 internal sealed record TensorReference(StorageReference Storage, long StorageOffset, long[] Size, long[] Stride);
-
-/// <summary>An object the pickle built with an allow-listed callable whose result is irrelevant to the weights.</summary>
-internal sealed class OpaqueObject(string description)
-{
-    public override string ToString() => description;
-}

@@ -346,7 +346,7 @@ internal sealed class Unpickler
                 {
                     Pop();
                     var target = Peek();
-                    if (target is not (PickleDict or TensorReference or OpaqueObject))
+                    if (target is not (PickleDict or TensorReference))
                     {
                         throw Format($"BUILD applied to {Describe(target)}, which a state dict never does.");
                     }
