@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Reflection;
+using FastBert.Models.Checkpoints;
+using FastBert.Models.Configuration;
+using FastBert.Models.Onnx;
 using FastBert.Tokenization;
 using FastBert.Tool.Commands;
 using FastBert.Tool.Io;
@@ -21,6 +24,7 @@ public static class Cli
         {
             TokenizeCommand.Create(),
             PredictCommand.Create(),
+            ExportCommand.Create(),
         };
         return root;
     }
@@ -44,7 +48,8 @@ public static class Cli
             {
                 return parse.Invoke(config);
             }
-            catch (Exception ex) when (ex is InputLineException or ModelLoadException or TokenizerLoadException or DirectoryNotFoundException or FileNotFoundException)
+            catch (Exception ex) when (ex is InputLineException or ModelLoadException or TokenizerLoadException or DirectoryNotFoundException or FileNotFoundException
+                or ExportException or CheckpointFormatException or ConfigException)
             {
                 error.WriteLine($"fastbert: error: {ex.Message}");
                 return ExitCodes.InputError;

@@ -65,6 +65,28 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public void EveryTruncationAndSingleCharacterEdit_OfAManifest_IsReportedAsAManifestProblem_NeverAsInternalError()
+    {
+        const string Manifest = "classifier: SpamClassifier # the class\nnamespace: Contoso.Messaging\nmodel:\n  source: \"model/\"\nlabels:\n  - ham\n  - 'spam'\ntokenizer: { maxTokens: 128, lowercase: true }\nextra: [a, {b: c}]\n";
+        var inserts = new[] { '[', ']', '{', '}', ':', '-', '"', '\'', '#', '\t', '\n', ',', '&', '*', '!', '|', '>', '%', '@', '?' };
+        var texts = new List<string>();
+        for (var i = 0; i <= Manifest.Length; i++)
+        {
+            texts.Add(Manifest.Substring(0, i));
+            texts.AddRange(inserts.Select(c => Manifest.Insert(i, c.ToString())));
+        }
+
+        foreach (var text in texts)
+        {
+            var result = ManifestParser.Parse("/src/App/spam.yaml", text, "Contoso");
+            Assert.True(
+                result.Diagnostics.All(d => d.Id != ManifestDiagnosticIds.InternalError),
+                "Internal error for: " + text + Environment.NewLine + string.Join(Environment.NewLine, result.Diagnostics));
+            Assert.All(result.Diagnostics, d => Assert.InRange(d.Span.EndIndex, 0, text.Length));
+        }
+    }
+
+    [Fact]
     public void Parse_WithNullArguments_ReportsInsteadOfThrowing()
     {
         var result = ManifestParser.Parse(null!, null!, null);

@@ -6,7 +6,7 @@ internal static class CommonOptions
 {
     public static Option<DirectoryInfo> Model() => new("--model", "-m")
     {
-        Description = "Model folder: model.onnx, vocab.txt, config.json (tokenizer_config.json optional).",
+        Description = "Model folder (model.onnx, vocab.txt, config.json) or Hugging Face checkpoint folder (config.json, model.safetensors or pytorch_model.bin, vocab.txt).",
         Required = true,
     };
 

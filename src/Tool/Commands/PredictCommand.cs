@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FastBert.Models.Export;
 using FastBert.Tool.Io;
 
 namespace FastBert.Tool.Commands;
@@ -27,7 +28,9 @@ internal static class PredictCommand
 
     private static int Run(DirectoryInfo modelDirectory, int? maxTokens, InvocationConfiguration io)
     {
-        using var model = BertModel.Load(modelDirectory.FullName, new BertModelOptions { MaxTokens = maxTokens });
+        // A checkpoint folder is exported once into the cache keyed by its files' sha256.
+        var runnable = ExportCache.ResolveRunnableModel(modelDirectory.FullName);
+        using var model = BertModel.Load(runnable, new BertModelOptions { MaxTokens = maxTokens });
         var labels = model.Info.LabelNames;
         var output = new JsonLineOutput(io.Output);
         var chunk = new List<string>(ChunkSize);

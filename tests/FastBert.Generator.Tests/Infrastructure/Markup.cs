@@ -12,7 +12,7 @@ internal static class Markup
     {
         var start = markup.IndexOf("[|", StringComparison.Ordinal);
         var end = start < 0 ? -1 : markup.IndexOf("|]", start + 2, StringComparison.Ordinal);
-        if (start < 0 || end < start || markup.IndexOf("[|", start + 2, StringComparison.Ordinal) >= 0)
+        if (start < 0 || end < 0 || markup.IndexOf("[|", end + 2, StringComparison.Ordinal) >= 0)
         {
             throw new ArgumentException("The fixture needs exactly one [| |] span.", nameof(markup));
         }

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Text;
+using FastBert.Models.Checkpoints;
+
+namespace FastBert.Models.Export;
+
+/// <summary>
+/// Exports of checkpoint folders, cached under a key that is the sha256 of the checkpoint's files, so commands that
+/// take a checkpoint folder (e.g. <c>fastbert predict</c>) export it once.
+/// </summary>
+public static class ExportCache
+{
+    /// <summary>Environment variable that overrides the cache folder.</summary>
+    public const string CacheVariable = "FASTBERT_CACHE";
+
+    public static string DefaultRoot
+    {
+        get
+        {
+            var configured = Environment.GetEnvironmentVariable(CacheVariable);
+            if (!string.IsNullOrWhiteSpace(configured))
+            {
+                return Path.GetFullPath(configured);
+            }
+
+            var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            var baseDirectory = !string.IsNullOrWhiteSpace(xdg)
+                ? xdg
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            return Path.Combine(baseDirectory, "fastbert");
+        }
+    }
+
+    /// <summary>True when the folder holds a checkpoint (config.json + weights) but no model.onnx.</summary>
+    public static bool IsCheckpointFolder(string directory) =>
+        !File.Exists(Path.Combine(directory, "model.onnx"))
+        && File.Exists(Path.Combine(directory, "config.json"))
+        && CheckpointLoader.WeightFileNames.Any(name => File.Exists(Path.Combine(directory, name)));
+
+    /// <summary>
+    /// A folder ONNX Runtime can load for <paramref name="directory"/>: the folder itself when it holds model.onnx,
+    /// else the cached export of the checkpoint (exported now if missing).
+    /// </summary>
+    public static string ResolveRunnableModel(string directory, string? cacheRoot = null, IProgress<string>? progress = null)
+    {
+        var full = Path.GetFullPath(directory);
+        if (!IsCheckpointFolder(full))
+        {
+            return full;
+        }
+
+        var key = CheckpointKey(full);
+        var cached = Path.Combine(cacheRoot ?? DefaultRoot, "exports", key);
+        if (File.Exists(Path.Combine(cached, ModelDescription.FileName)))
+        {
+            return cached;
+        }
+
+        progress?.Report($"Exporting {full} to ONNX (cached in {cached})");
+        try
+        {
+            OnnxExporter.Export(full, cached, new ExportOptions { Progress = progress });
+        }
+        catch (IOException) when (File.Exists(Path.Combine(cached, ModelDescription.FileName)))
+        {
+            // Another process exported the same checkpoint at the same moment: its result is equally good.
+        }
+
+        return cached;
+    }
+
+    /// <summary>sha256 over the names and contents of the files an export reads, in a fixed order.</summary>
+    public static string CheckpointKey(string directory)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var name in OnnxExporter.CopiedFiles.Concat(CheckpointLoader.WeightFileNames))
+        {
+            var path = Path.Combine(directory, name);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
+            hash.AppendData(Encoding.UTF8.GetBytes(name + "\n"));
+            using var stream = File.OpenRead(path);
+            var buffer = new byte[1 << 20];
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+        }
+
+        // The exporter's own version is part of the key: a new exporter never serves an old export.
+        hash.AppendData(Encoding.UTF8.GetBytes(typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0"));
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+}
