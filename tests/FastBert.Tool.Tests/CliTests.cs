@@ -122,3 +122,83 @@ public sealed class CliTests
         return (exit, output.ToString(), error.ToString());
     }
 }
+
+/// <summary><c>fastbert export</c> and checkpoint folders in <c>predict</c>.</summary>
+public sealed class ExportCliTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "fastbert-cli-export", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Export_Json_WritesTheModelFolderAndASummary()
+    {
+        var output = Path.Combine(_root, "emotion");
+
+        var (exit, stdout, error) = Run(string.Empty, "export", TestPaths.EmotionModel, "--output", output, "--json");
+
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(output, json.RootElement.GetProperty("output").GetString());
+        Assert.Equal("distilbert", json.RootElement.GetProperty("modelType").GetString());
+        Assert.Equal(6, json.RootElement.GetProperty("labels").GetArrayLength());
+        Assert.True(File.Exists(Path.Combine(output, "model.onnx")));
+        Assert.True(File.Exists(Path.Combine(output, "model.json")));
+    }
+
+    [Fact]
+    public void Export_UnsupportedModelType_IsAnInputErrorListingSupportedTypes()
+    {
+        var checkpoint = Path.Combine(_root, "gpt2");
+        Directory.CreateDirectory(checkpoint);
+        File.WriteAllText(Path.Combine(checkpoint, "config.json"), "{\"model_type\": \"gpt2\"}");
+
+        var (exit, _, error) = Run(string.Empty, "export", checkpoint, "--output", Path.Combine(_root, "out"));
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains("bert, distilbert, electra", error);
+        Assert.False(Directory.Exists(Path.Combine(_root, "out")));
+    }
+
+    [Fact]
+    public void Predict_OnACheckpointFolder_ExportsItOnceAndMatchesGolden()
+    {
+        var goldens = GoldenExample.Load(TestPaths.EmotionModel);
+        var labels = new[] { "sadness", "joy", "love", "anger", "fear", "surprise" };
+        Environment.SetEnvironmentVariable("FASTBERT_CACHE", Path.Combine(_root, "cache"));
+        try
+        {
+            var input = string.Join('\n', goldens.Select(g => JsonSerializer.Serialize(g.Text)));
+            var (exit, stdout, error) = Run(input, "predict", "--model", TestPaths.EmotionModel);
+
+            Assert.True(exit == 0, error);
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 0; i < goldens.Count; i++)
+            {
+                using var json = JsonDocument.Parse(lines[i]);
+                Assert.Equal(goldens[i].Pred, json.RootElement.GetProperty("label").GetString());
+                Assert.Equal(Array.IndexOf(labels, goldens[i].Pred), json.RootElement.GetProperty("index").GetInt32());
+            }
+
+            Assert.Single(Directory.GetDirectories(Path.Combine(_root, "cache", "exports")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("FASTBERT_CACHE", null);
+        }
+    }
+
+    private static (int Exit, string Output, string Error) Run(string stdin, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = Cli.Run(args, new StringReader(stdin), output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FastBert.Models.Reports;
+
+/// <summary>
+/// The report contract written by <c>evaluate</c>, <c>benchmark</c> and <c>quantize</c> (<c>--json FILE</c>) and read
+/// by <c>report</c>. Versioned by <see cref="Schema"/>; fields are only ever added. Markdown and HTML are rendered
+/// from this same model.
+/// </summary>
+public sealed record Report
+{
+    public const string CurrentSchema = "fastbert.report/v1";
+
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public string Schema { get; init; } = CurrentSchema;
+
+    /// <summary>evaluate | benchmark | quantize.</summary>
+    public required string Kind { get; init; }
+
+    public required DateTimeOffset CreatedUtc { get; init; }
+
+    /// <summary>The command line that produced the report.</summary>
+    public required string Command { get; init; }
+
+    public required MachineInfo Machine { get; init; }
+
+    public IReadOnlyList<Evaluation> Evaluations { get; init; } = [];
+
+    /// <summary>Variants compared with the first evaluation (fp32 vs int8…); empty for a single model.</summary>
+    public IReadOnlyList<VariantComparison> Comparisons { get; init; } = [];
+
+    public IReadOnlyList<BenchmarkResult> Benchmarks { get; init; } = [];
+
+    public QuantizationSummary? Quantization { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    public static Report FromJson(string json, string path)
+    {
+        Report? report;
+        try
+        {
+            report = JsonSerializer.Deserialize<Report>(json, JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path}: not a fastbert report ({ex.Message}).", ex);
+        }
+
+        if (report is null || report.Schema != CurrentSchema)
+        {
+            throw new InvalidDataException($"{path}: expected schema '{CurrentSchema}', found '{report?.Schema}'.");
+        }
+
+        return report;
+    }
+}
+
+public sealed record MachineInfo(string Os, string Cpu, int Cores, string Runtime, string OnnxRuntime);
+
+/// <summary>Which model a result is about.</summary>
+public sealed record ModelRef(string Name, string Path, long FileSizeBytes, string? GraphForm = null, string? Quantization = null);
+
+public sealed record DataRef(string Path, int Examples);
+
+/// <summary>One model on one labelled data set.</summary>
+public sealed record Evaluation(ModelRef Model, DataRef Data, ClassificationMetrics Metrics);
+
+/// <summary>Scikit-learn definitions; see docs in <c>Evaluation/Metrics.cs</c>.</summary>
+public sealed record ClassificationMetrics
+{
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    public required double Accuracy { get; init; }
+
+    /// <summary>Unweighted mean over classes.</summary>
+    public required AveragedScores Macro { get; init; }
+
+    /// <summary>Mean over classes weighted by support (true count).</summary>
+    public required AveragedScores Weighted { get; init; }
+
+    public required IReadOnlyList<ClassScores> PerClass { get; init; }
+
+    /// <summary>[true label][predicted label] counts.</summary>
+    public required IReadOnlyList<IReadOnlyList<int>> ConfusionMatrix { get; init; }
+
+    /// <summary>Binary: AUROC of the positive (index 1) class; multi-class: macro one-vs-rest. Null when undefined.</summary>
+    public double? Auroc { get; init; }
+
+    public required double LogLoss { get; init; }
+}
+
+public sealed record AveragedScores(double Precision, double Recall, double F1);
+
+/// <summary>Per-class scores; Accuracy is the class's recall (share of its examples predicted right).</summary>
+public sealed record ClassScores(string Label, double Precision, double Recall, double F1, int Support, double Accuracy);
+
+/// <summary>A variant against the baseline (the first evaluated model) on the same data.</summary>
+public sealed record VariantComparison(
+    string Baseline,
+    string Variant,
+    double AccuracyDelta,
+    double MacroF1Delta,
+    double WeightedF1Delta,
+    double ArgmaxAgreement,
+    IReadOnlyList<FlippedExample> Flipped);
+
+public sealed record FlippedExample(int Index, string Text, string Expected, string Baseline, string Variant);
+
+/// <summary>Speed and footprint of one model.</summary>
+public sealed record BenchmarkResult(ModelRef Model, double LoadMs, long PeakWorkingSetBytes, IReadOnlyList<LatencyRun> Runs);
+
+/// <summary>
+/// Latency of repeated calls at one batch size: on real data with dynamic padding (<see cref="Sequence"/> null) or
+/// at a fixed sequence length. Times are per call (one batch), in milliseconds.
+/// </summary>
+public sealed record LatencyRun(
+    string Mode,
+    int Batch,
+    int? Sequence,
+    int Iterations,
+    double P50Ms,
+    double P95Ms,
+    double P99Ms,
+    double MeanMs,
+    double StdMs,
+    double ItemsPerSecond,
+    IReadOnlyList<double> LatenciesMs);
+
+/// <summary>What quantize did and why: the accepted layout, or the reason nothing was written.</summary>
+public sealed record QuantizationSummary(
+    bool Accepted,
+    string Reason,
+    double MaxAccuracyDrop,
+    double? AccuracyFp32,
+    double? AccuracyInt8,
+    double? ArgmaxAgreement,
+    long Fp32SizeBytes,
+    long? Int8SizeBytes,
+    IReadOnlyList<string> KeptFp32,
+    IReadOnlyList<QuantizationAttempt> Attempts);
+
+public sealed record QuantizationAttempt(int Attempt, IReadOnlyList<string> KeptFp32, double? Accuracy, double? AccuracyDrop, double? ArgmaxAgreement, bool WithinBudget);
