@@ -131,8 +131,8 @@ public sealed class BertModel : IDisposable
     }
 
     /// <summary>
-    /// Classifies many texts. Texts are sorted by token count and cut into batches of at most MaxBatchSize, each
-    /// padded only to its own longest member; results come back in input order.
+    /// Classifies many texts. Texts are sorted by token count and cut into batches of at most MaxBatchSize whose
+    /// padding stays small, each padded only to its own longest member; results come back in input order.
     /// </summary>
     public IReadOnlyList<ClassificationResult> ClassifyBatch(IReadOnlyList<string> texts)
     {
@@ -155,9 +155,10 @@ public sealed class BertModel : IDisposable
         Array.Sort(order, (a, b) => encoded[a].Length != encoded[b].Length ? encoded[a].Length.CompareTo(encoded[b].Length) : a.CompareTo(b));
 
         var results = new ClassificationResult[count];
-        for (var start = 0; start < count; start += _maxBatchSize)
+        var start = 0;
+        while (start < count)
         {
-            var size = Math.Min(_maxBatchSize, count - start);
+            var size = NextBatchSize(encoded, order, start);
             var slice = new ArraySegment<int>(order, start, size);
             var batchIds = new int[size][];
             var batchTruncated = new bool[size];
@@ -168,9 +169,34 @@ public sealed class BertModel : IDisposable
             }
 
             RunBatch(batchIds, batchTruncated, slice, results);
+            start += size;
         }
 
         return results;
+    }
+
+    // Texts are sorted by length, so each added text sets the batch's padded width. A batch grows while padding stays
+    // under a quarter of the real tokens: on a few cores a padded token costs as much as a real one, and small
+    // well-filled batches beat one large ragged batch.
+    private int NextBatchSize(int[][] encoded, int[] order, int start)
+    {
+        const double MaxPaddingShare = 0.25;
+        long realTokens = encoded[order[start]].Length;
+        var size = 1;
+        while (start + size < order.Length && size < _maxBatchSize)
+        {
+            var width = encoded[order[start + size]].Length;
+            var padded = (long)(size + 1) * width;
+            if (padded > (realTokens + width) * (1 + MaxPaddingShare))
+            {
+                break;
+            }
+
+            realTokens += width;
+            size++;
+        }
+
+        return size;
     }
 
     /// <summary>Runs the ONNX graph on already tokenized rows and returns the raw logits [rows, labels].</summary>
