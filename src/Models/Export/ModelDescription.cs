@@ -39,10 +39,16 @@ public sealed record ModelDescription
 
     public required string SourceWeights { get; init; }
 
+    /// <summary>The checkpoint folder the model was exported from (absolute), so quantize can find the weights.</summary>
+    public string? SourceDirectory { get; init; }
+
+    /// <summary>Quantization applied (e.g. "int8"); null for float32.</summary>
+    public string? Quantization { get; init; }
+
     /// <summary>File name → lowercase hex sha256, sorted by name.</summary>
     public required IReadOnlyDictionary<string, string> Files { get; init; }
 
-    public static ModelDescription Create(TransformerConfig config, string folder, string sourceWeights, OnnxGraphForm form)
+    public static ModelDescription Create(TransformerConfig config, string folder, string sourceWeights, OnnxGraphForm form, string? sourceDirectory = null, string? quantization = null)
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var path in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
@@ -66,6 +72,8 @@ public sealed record ModelDescription
             MaxPositionEmbeddings = config.MaxPositionEmbeddings,
             GraphForm = form.ToString().ToLowerInvariant(),
             SourceWeights = sourceWeights,
+            SourceDirectory = sourceDirectory,
+            Quantization = quantization,
             Files = files,
         };
     }

@@ -84,7 +84,7 @@ public static class OnnxExporter
                 }
             }
 
-            var description = ModelDescription.Create(config, staging, Path.GetFileName(weightsFile), options.Form);
+            var description = ModelDescription.Create(config, staging, Path.GetFileName(weightsFile), options.Form, source);
             description.Write(Path.Combine(staging, ModelDescription.FileName));
             options.Progress?.Report($"Writing {target}");
             if (Directory.Exists(target))
