@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Globalization;
+using FastBert.Models.Benchmarking;
+using FastBert.Models.Data;
+using FastBert.Models.Evaluation;
+using FastBert.Models.Export;
+using FastBert.Models.Reports;
+using FastBert.Tool.Io;
+
+namespace FastBert.Tool.Commands;
+
+/// <summary>
+/// <c>fastbert evaluate &lt;model&gt;... --data F [--indices F] [--text-column C] [--label-column C] [--separator S]
+/// [--json FILE]</c>: accuracy, precision/recall/F1 (macro, weighted, per class), confusion matrix, AUROC, log loss;
+/// several models are compared with the first (deltas, argmax agreement, flipped examples).
+/// </summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var models = new Argument<string[]>("model") { Description = "Model or checkpoint folders; the first is the baseline the others are compared with.", Arity = ArgumentArity.ZeroOrMore };
+        var moreModels = new Option<string[]>("--model", "-m") { Description = "More models to compare (same as extra arguments).", AllowMultipleArgumentsPerToken = false };
+        var data = DataOptions.Data(required: true);
+        var indices = DataOptions.Indices();
+        var textColumn = DataOptions.TextColumn();
+        var labelColumn = DataOptions.LabelColumn();
+        var separator = DataOptions.Separator();
+        var json = new Option<FileInfo?>("--json") { Description = "Write the report contract (fastbert.report/v1) to this file." };
+        var command = new Command("evaluate", "Evaluate models on a labelled data file (TSV, CSV, JSONL).\nExample: fastbert evaluate ./fp32 --model ./int8 --data sms.tsv --json eval.json")
+        {
+            models, moreModels, data, indices, textColumn, labelColumn, separator, json,
+        };
+        command.SetAction(parse =>
+        {
+            var all = parse.GetValue(models)!.Concat(parse.GetValue(moreModels) ?? []).ToList();
+            if (all.Count == 0)
+            {
+                throw new UsageException("name at least one model folder.");
+            }
+
+            var options = DataOptions.Read(parse, textColumn, labelColumn, separator);
+            return Run(all, parse.GetRequiredValue(data)!, parse.GetValue(indices), options, parse.GetValue(json), parse.InvocationConfiguration);
+        });
+        return command;
+    }
+
+    private static int Run(IReadOnlyList<string> modelArguments, FileInfo data, FileInfo? indices, DataReadOptions options, FileInfo? json, InvocationConfiguration io)
+    {
+        var progress = new ConsoleProgress(io.Error);
+        var models = ModelResolution.Resolve(modelArguments, progress);
+        var evaluations = new List<Evaluation>();
+        var probabilities = new List<IReadOnlyList<float[]>>();
+        IReadOnlyList<string>? labels = null;
+        LabelledDataset? dataset = null;
+        foreach (var (name, directory) in models)
+        {
+            using var model = BertModel.Load(directory);
+            if (labels is null)
+            {
+                labels = model.Info.LabelNames;
+                dataset = LabelledDataReader.Read(data.FullName, options, labels);
+                if (indices is not null)
+                {
+                    dataset = dataset.Select(LabelledDataReader.ReadIndices(indices.FullName));
+                }
+            }
+            else if (!labels.SequenceEqual(model.Info.LabelNames, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new UsageException($"{directory} has labels [{string.Join(", ", model.Info.LabelNames)}], the first model has [{string.Join(", ", labels)}]: only variants of one model can be compared.");
+            }
+
+            var examples = dataset!.Examples;
+            var results = progress.Run($"Evaluating {name} on {examples.Count} examples", _ => model.ClassifyBatch(examples.Select(e => e.Text).ToList()));
+            var modelProbabilities = results.Select(r => r.Probabilities).ToList();
+            probabilities.Add(modelProbabilities);
+            var metrics = MetricsCalculator.Compute(examples.Select(e => e.Label).ToList(), modelProbabilities, labels);
+            evaluations.Add(new Evaluation(Describe(name, directory, model), new DataRef(data.FullName, examples.Count), metrics));
+        }
+
+        var comparisons = new List<VariantComparison>();
+        for (var i = 1; i < models.Count; i++)
+        {
+            comparisons.Add(ComparisonCalculator.Compare(models[0].Name, models[i].Name, dataset!.Examples, probabilities[0], probabilities[i], labels!));
+        }
+
+        var report = new Report
+        {
+            Kind = "evaluate",
+            CreatedUtc = DateTimeOffset.UtcNow,
+            Command = "fastbert " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+            Machine = MachineDescription.Current(),
+            Evaluations = evaluations,
+            Comparisons = comparisons,
+        };
+        WriteSummary(io.Output, evaluations, comparisons);
+        ReportFiles.WriteJson(report, json);
+        return ExitCodes.Success;
+    }
+
+    internal static ModelRef Describe(string name, string directory, BertModel model)
+    {
+        var descriptionPath = Path.Combine(directory, ModelDescription.FileName);
+        var description = File.Exists(descriptionPath) ? ModelDescription.Read(descriptionPath) : null;
+        return new ModelRef(name, directory, new FileInfo(model.Info.ModelFile).Length, description?.GraphForm, description?.Quantization ?? "none");
+    }
+
+    private static void WriteSummary(TextWriter output, IReadOnlyList<Evaluation> evaluations, IReadOnlyList<VariantComparison> comparisons)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine("model | examples | accuracy | macro F1 | weighted F1 | AUROC | log loss");
+        foreach (var e in evaluations)
+        {
+            var m = e.Metrics;
+            output.WriteLine(string.Create(c, $"{e.Model.Name} | {e.Data.Examples} | {m.Accuracy:0.0000} | {m.Macro.F1:0.0000} | {m.Weighted.F1:0.0000} | {(m.Auroc is { } a ? a.ToString("0.0000", c) : "-")} | {m.LogLoss:0.0000}"));
+        }
+
+        foreach (var comparison in comparisons)
+        {
+            output.WriteLine(string.Create(c, $"{comparison.Variant} vs {comparison.Baseline}: accuracy {comparison.AccuracyDelta:+0.0000;-0.0000;0.0000}, macro F1 {comparison.MacroF1Delta:+0.0000;-0.0000;0.0000}, argmax agreement {comparison.ArgmaxAgreement:0.0000}, {comparison.Flipped.Count} flipped"));
+        }
+    }
+}
