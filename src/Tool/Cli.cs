@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using FastBert.Models.Checkpoints;
 using FastBert.Models.Configuration;
+using FastBert.Models.Data;
 using FastBert.Models.Onnx;
 using FastBert.Tokenization;
 using FastBert.Tool.Commands;
@@ -25,6 +26,8 @@ public static class Cli
             TokenizeCommand.Create(),
             PredictCommand.Create(),
             ExportCommand.Create(),
+            EvaluateCommand.Create(),
+            BenchmarkCommand.Create(),
         };
         return root;
     }
@@ -48,8 +51,13 @@ public static class Cli
             {
                 return parse.Invoke(config);
             }
+            catch (UsageException ex)
+            {
+                error.WriteLine($"fastbert: usage: {ex.Message}");
+                return ExitCodes.Usage;
+            }
             catch (Exception ex) when (ex is InputLineException or ModelLoadException or TokenizerLoadException or DirectoryNotFoundException or FileNotFoundException
-                or ExportException or CheckpointFormatException or ConfigException)
+                or ExportException or CheckpointFormatException or ConfigException or DataFormatException)
             {
                 error.WriteLine($"fastbert: error: {ex.Message}");
                 return ExitCodes.InputError;

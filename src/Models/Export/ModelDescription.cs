@@ -45,6 +45,9 @@ public sealed record ModelDescription
     /// <summary>Quantization applied (e.g. "int8"); null for float32.</summary>
     public string? Quantization { get; init; }
 
+    /// <summary>Linear layers left float32 by int8 quantization (e.g. <c>layer0/ffn_out</c>); null when not quantized.</summary>
+    public IReadOnlyList<string>? KeptFp32 { get; init; }
+
     /// <summary>File name → lowercase hex sha256, sorted by name.</summary>
     public required IReadOnlyDictionary<string, string> Files { get; init; }
 

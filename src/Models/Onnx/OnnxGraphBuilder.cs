@@ -42,6 +42,16 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>An int8 initializer (quantized weights and embedding tables).</summary>
+    public string Int8Initializer(string name, sbyte[] values, params long[] dims)
+    {
+        CheckElementCount(name, values.Length, dims);
+        var tensor = new TensorProto { Name = Claim(name), DataType = (int)TensorProto.Types.DataType.Int8, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())) };
+        tensor.Dims.AddRange(dims);
+        _graph.Initializer.Add(tensor);
+        return name;
+    }
+
     /// <summary>A float32 scalar initializer.</summary>
     public string Scalar(string name, float value) => Initializer(name, [value]);
 

@@ -1,4 +1,5 @@
 using FastBert.Models.Onnx.Proto;
+using FastBert.Models.Quantization;
 using static FastBert.Models.Onnx.OnnxGraphBuilder;
 using DataType = FastBert.Models.Onnx.Proto.TensorProto.Types.DataType;
 
@@ -30,13 +31,21 @@ internal sealed class TransformerGraphWriter
     private readonly ArchitectureSpec _spec;
     private readonly Func<string, WeightTensor> _weights;
     private readonly OnnxGraphForm _form;
+    private readonly QuantizationPlan? _quantization;
     private readonly OnnxGraphBuilder _g = new("fastbert_classifier");
 
-    public TransformerGraphWriter(ArchitectureSpec spec, Func<string, WeightTensor> weights, OnnxGraphForm form)
+    /// <param name="quantization">Int8 layout (Standard form only); null writes float32 everywhere.</param>
+    public TransformerGraphWriter(ArchitectureSpec spec, Func<string, WeightTensor> weights, OnnxGraphForm form, QuantizationPlan? quantization = null)
     {
+        if (quantization is not null && form != OnnxGraphForm.Standard)
+        {
+            throw new ExportException($"int8 quantization is written with the {OnnxGraphForm.Standard} graph form, not {form}.");
+        }
+
         _spec = spec;
         _weights = weights;
         _form = form;
+        _quantization = quantization;
     }
 
     private int HeadSize => _spec.HiddenSize / _spec.NumHeads;
@@ -61,7 +70,9 @@ internal sealed class TransformerGraphWriter
     private string StandardEncoder()
     {
         var axis0 = _g.Int64Initializer("const/axis0", [0], 1);
-        var word = _g.Node("Gather", "emb/word", [Weight("emb/word_table", _spec.WordEmbeddings), "input_ids"]);
+        var word = _quantization is { QuantizeWordEmbeddings: true }
+            ? QuantizedWordEmbeddings()
+            : _g.Node("Gather", "emb/word", [Weight("emb/word_table", _spec.WordEmbeddings), "input_ids"]);
 
         // Positions 0..S-1: the first S rows of the position table.
         var sequenceLength = _g.Node("Shape", "emb/seq_len", ["input_ids"], Int("start", 1), Int("end", 2));
@@ -200,6 +211,11 @@ internal sealed class TransformerGraphWriter
 
     private string Linear(string name, string input, LinearNames names)
     {
+        if (_quantization is not null && !name.StartsWith("head/", StringComparison.Ordinal) && _quantization.Quantizes(name))
+        {
+            return QuantizedLinear(name, input, names);
+        }
+
         var matmul = _g.Node("MatMul", $"{name}/matmul", [input, TransposedWeight($"{name}_w", names.Weight)]);
         return _g.Node("Add", name, [matmul, Weight($"{name}_b", names.Bias)]);
     }
@@ -227,6 +243,13 @@ internal sealed class TransformerGraphWriter
     // Linear weights are stored [out, in]; MatMul wants [in, out].
     private string TransposedWeight(string onnxName, string storedName)
     {
+        var (transposed, columns, rows) = Transposed(storedName);
+        return _g.Initializer(onnxName, transposed, columns, rows);
+    }
+
+    // The stored [out, in] weight as row-major [in, out] values.
+    private (float[] Values, int In, int Out) Transposed(string storedName)
+    {
         var tensor = _weights(storedName);
         if (tensor.Shape.Length != 2)
         {
@@ -244,7 +267,48 @@ internal sealed class TransformerGraphWriter
             }
         }
 
-        return _g.Initializer(onnxName, transposed, columns, rows);
+        return (transposed, columns, rows);
+    }
+
+    // ---- Int8 pieces (Standard form with a QuantizationPlan) ------------------------------------------------
+
+    // Word embeddings int8 with one float scale per row: Gather(int8 table) → Cast → Mul by Gather(scales [V, 1]).
+    private string QuantizedWordEmbeddings()
+    {
+        var table = _weights(_spec.WordEmbeddings);
+        if (table.Shape.Length != 2)
+        {
+            throw new ExportException($"tensor '{_spec.WordEmbeddings}' should be 2-D [vocab, hidden] but has shape [{string.Join(", ", table.Shape)}].");
+        }
+
+        var (rows, columns) = ((int)table.Shape[0], (int)table.Shape[1]);
+        var quantized = Int8Math.QuantizeRows(table.Values, rows, columns);
+        var codes = _g.Node("Gather", "emb/word_int8", [_g.Int8Initializer("emb/word_table_int8", quantized.Values, rows, columns), "input_ids"]);
+        var unscaled = _g.Node("Cast", "emb/word_unscaled", [codes], Int("to", (long)DataType.Float));
+        var scales = _g.Node("Gather", "emb/word_scale", [_g.Initializer("emb/word_scales", quantized.Scales, rows, 1), "input_ids"]);
+        return _g.Node("Mul", "emb/word", [unscaled, scales]);
+    }
+
+    // Weight int8 (symmetric, per output channel or per tensor), activations quantized to uint8 at run time.
+    private string QuantizedLinear(string name, string input, LinearNames names)
+    {
+        var plan = _quantization!;
+        var (values, rows, columns) = Transposed(names.Weight);
+        var quantized = Int8Math.QuantizeColumns(values, rows, columns, plan.PerChannel, plan.ReduceRange);
+        var weight = _g.Int8Initializer($"{name}_w_int8", quantized.Values, rows, columns);
+        var scale = plan.PerChannel ? _g.Initializer($"{name}_w_scale", quantized.Scales, columns) : _g.Scalar($"{name}_w_scale", quantized.Scales[0]);
+        var bias = Weight($"{name}_b", names.Bias);
+        if (plan.MatMul == QuantizedMatMulKind.DynamicQuantizeMatMul)
+        {
+            return _g.MicrosoftNode("DynamicQuantizeMatMul", name, [input, weight, scale, string.Empty, bias]);
+        }
+
+        var activation = _g.NodeIn(string.Empty, "DynamicQuantizeLinear", [$"{name}/a_uint8", $"{name}/a_scale", $"{name}/a_zero_point"], [input]);
+        var product = _g.Node("MatMulInteger", $"{name}/matmul_int32", [activation[0], weight, activation[2]]);
+        var productFloat = _g.Node("Cast", $"{name}/matmul_float", [product], Int("to", (long)DataType.Float));
+        var combinedScale = _g.Node("Mul", $"{name}/scale", [activation[1], scale]);
+        var matmul = _g.Node("Mul", $"{name}/matmul", [productFloat, combinedScale]);
+        return _g.Node("Add", name, [matmul, bias]);
     }
 
     private float[] Load(string storedName, params long[] expectedShape)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FastBert.Models.Benchmarking;
+using FastBert.Models.Data;
 using FastBert.Models.Reports;
 using FastBert.Tool.Io;
 
@@ -47,7 +48,14 @@ internal static class BenchmarkCommand
         var models = ModelResolution.Resolve(modelArguments, progress);
         if (data is not null)
         {
-            settings = settings with { Texts = DataFiles.ReadTexts(data.FullName) };
+            // The data file's labels are matched against the first model's, as evaluate does; only the texts are used.
+            IReadOnlyList<string> labels;
+            using (var first = BertModel.Load(models[0].Directory))
+            {
+                labels = first.Info.LabelNames;
+            }
+
+            settings = settings with { Texts = LabelledDataReader.Read(data.FullName, DataReadOptions.Default, labels).Texts };
         }
 
         if (settings.Texts.Count == 0 && settings.SequenceLengths.Count == 0)

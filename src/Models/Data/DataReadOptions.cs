@@ -1,0 +1,36 @@
+namespace FastBert.Models.Data;
+
+/// <summary>How to read a labelled data file; every setting is optional and has a sensible automatic choice.</summary>
+public sealed record DataReadOptions
+{
+    /// <summary>The options with everything detected automatically.</summary>
+    public static DataReadOptions Default { get; } = new();
+
+    /// <summary>
+    /// The text column: a header name (case-insensitive) or a 0-based column index written as a string. For JSON lines,
+    /// the property name. Null: found by header name (text, sentence, sms, message, tweet, content) or from the data.
+    /// </summary>
+    public string? TextColumn { get; init; }
+
+    /// <summary>
+    /// The label column: a header name (case-insensitive) or a 0-based column index written as a string. For JSON
+    /// lines, the property name. Null: found by header name (label, label_name, labels, category, class, target,
+    /// sentiment) or as the column whose values are the model's labels.
+    /// </summary>
+    public string? LabelColumn { get; init; }
+
+    /// <summary>
+    /// The column separator, overriding the one implied by the extension (.tsv tab, .csv comma) or sniffed from the
+    /// content (tab, then ';', then ','). Ignored for JSON lines (.jsonl, .ndjson).
+    /// </summary>
+    public char? Separator { get; init; }
+
+    /// <summary>
+    /// Label values whose rows are dropped instead of read (case-insensitive), e.g. SMILE's <c>nocode</c>. Dropped
+    /// rows are counted in <see cref="LabelledDataset.SkippedRows"/>.
+    /// </summary>
+    public IReadOnlyCollection<string> SkipLabels { get; init; } = [];
+
+    /// <summary>Drop rows whose label holds several labels separated by '|' (e.g. SMILE's <c>happy|sad</c>).</summary>
+    public bool DropMultiLabel { get; init; }
+}

@@ -1,0 +1,77 @@
+namespace FastBert.Models.Data;
+
+/// <summary>One labelled example.</summary>
+/// <param name="LineNumber">1-based line of the file where the example's row starts.</param>
+/// <param name="Text">The text, as written (quotes removed for quoted CSV fields; not trimmed).</param>
+/// <param name="Label">Index into the model's labels.</param>
+public sealed record LabelledExample(int LineNumber, string Text, int Label);
+
+/// <summary>The examples read from one labelled data file, in file order.</summary>
+public sealed record LabelledDataset(string Path, IReadOnlyList<LabelledExample> Examples)
+{
+    /// <summary>Rows dropped while reading because of <see cref="DataReadOptions.SkipLabels"/> or
+    /// <see cref="DataReadOptions.DropMultiLabel"/>. Zero for a subset made by <see cref="Select"/>.</summary>
+    public int SkippedRows { get; init; }
+
+    public int Count => Examples.Count;
+
+    public IReadOnlyList<int> Labels => Examples.Select(e => e.Label).ToList();
+
+    public IReadOnlyList<string> Texts => Examples.Select(e => e.Text).ToList();
+
+    /// <summary>How many examples carry each label index (0..<paramref name="labelCount"/>-1).</summary>
+    public int[] CountByLabel(int labelCount)
+    {
+        var counts = new int[labelCount];
+        foreach (var example in Examples)
+        {
+            counts[example.Label]++;
+        }
+
+        return counts;
+    }
+
+    /// <summary>
+    /// The examples at the given 0-based positions of <see cref="Examples"/>, in the order given (duplicates kept).
+    /// Positions count data rows only (not the header) and, when rows were dropped while reading, only kept rows.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A position is outside the data set.</exception>
+    public LabelledDataset Select(IEnumerable<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var selected = new List<LabelledExample>();
+        foreach (var index in indices)
+        {
+            if ((uint)index >= (uint)Examples.Count)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(indices), index, $"Index {index} is outside {Path}, which has {Examples.Count} examples.");
+            }
+
+            selected.Add(Examples[index]);
+        }
+
+        return new LabelledDataset(Path, selected);
+    }
+
+    /// <summary>
+    /// The subset named by an index file (one 0-based example index per line, e.g. the SMS held-out split
+    /// <c>sms_test_indices.txt</c>); see <see cref="LabelledDataReader.ReadIndices"/>.
+    /// </summary>
+    /// <exception cref="DataFormatException">The index file is malformed or names an index past the data set's end
+    /// (reported with the index file's line).</exception>
+    public LabelledDataset SelectFromIndexFile(string indexPath)
+    {
+        var entries = LabelledDataReader.ReadIndexEntries(indexPath);
+        foreach (var (line, index) in entries)
+        {
+            if (index >= Examples.Count)
+            {
+                throw new DataFormatException(indexPath, line,
+                    $"index {index} is past the end of {Path}, which has {Examples.Count} examples (indices are 0-based).");
+            }
+        }
+
+        return Select(entries.Select(e => e.Index));
+    }
+}

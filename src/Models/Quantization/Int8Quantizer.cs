@@ -1,0 +1,525 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using FastBert.Models.Checkpoints;
+using FastBert.Models.Configuration;
+using FastBert.Models.Export;
+using FastBert.Models.Onnx;
+using FastBert.Models.Reports;
+using Google.Protobuf;
+
+namespace FastBert.Models.Quantization;
+
+/// <summary>
+/// Dynamic int8 quantization written straight from checkpoint weights, guarded by accuracy on labelled examples.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The float32 reference is the Standard-form export of the same checkpoint. The first layout quantizes every
+/// encoder linear layer and the word embeddings. When it loses more accuracy than allowed, or agrees with fp32 on
+/// too few argmaxes, each linear layer's sensitivity is measured by quantizing it alone (word embeddings int8,
+/// other linears fp32) and taking the mean KL divergence of its class probabilities from fp32's on the examples.
+/// One-at-a-time isolates each layer's own error (at 8 bits the errors of different layers add up roughly
+/// independently), costs one evaluation per layer like leave-one-out does, and KL is a continuous signal where
+/// accuracy or argmax agreement on a few hundred examples mostly ties at zero.
+/// </para>
+/// <para>
+/// The most sensitive layers are then kept fp32 in growing numbers k = 1, 2, 4, … (then bisecting back to the
+/// smallest k that passes), up to every linear fp32 with only the word embeddings int8. When even that fails,
+/// nothing is written: an fp32 model is not an int8 model, so the unquantized layout is recorded as a final
+/// attempt only to tell an unreachable budget from a quantization that cannot meet it.
+/// </para>
+/// </remarks>
+public static class Int8Quantizer
+{
+    /// <summary>Quantization name recorded in model.json and reports.</summary>
+    public const string QuantizationName = "int8";
+
+    /// <summary>The faster of the two linear forms on ONNX Runtime (measured; see QuantizationBenchmarks).</summary>
+    public const QuantizedMatMulKind DefaultMatMul = QuantizedMatMulKind.DynamicQuantizeMatMul;
+
+    private const double Tolerance = 1e-12;
+
+    public static QuantizeResult Quantize(QuantizeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Validate(request);
+        var stopwatch = Stopwatch.StartNew();
+        var checkpointDirectory = ResolveCheckpoint(request.Source);
+        var target = Path.GetFullPath(request.OutputDirectory);
+        if (PathsEqual(target, checkpointDirectory) || PathsEqual(target, Path.GetFullPath(request.Source)))
+        {
+            throw new QuantizationException($"{target}: the output folder cannot be the source folder.");
+        }
+
+        if (Directory.Exists(target) && !request.Overwrite)
+        {
+            throw new QuantizationException($"{target} already exists. Remove it or allow overwriting.");
+        }
+
+        var config = TransformerConfig.Load(Path.Combine(checkpointDirectory, "config.json"));
+        if (!File.Exists(Path.Combine(checkpointDirectory, "vocab.txt")))
+        {
+            throw new QuantizationException($"{checkpointDirectory}: vocab.txt is missing. A checkpoint folder needs the tokenizer's vocab.txt next to config.json.");
+        }
+
+        if (request.Examples is { } examples)
+        {
+            for (var i = 0; i < examples.Count; i++)
+            {
+                if (examples[i].Label < 0 || examples[i].Label >= config.NumLabels)
+                {
+                    throw new ArgumentException($"Examples[{i}] has label {examples[i].Label}, outside 0..{config.NumLabels - 1} (the model's {config.NumLabels} labels).", nameof(request));
+                }
+            }
+        }
+
+        var parent = Path.GetDirectoryName(target) ?? throw new QuantizationException($"{target} has no parent folder.");
+        Directory.CreateDirectory(parent);
+        var work = Path.Combine(parent, $".{Path.GetFileName(target)}.quantize-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            using var checkpoint = CheckpointLoader.Open(checkpointDirectory);
+            var session = new Session(request, config, checkpoint, checkpointDirectory, work);
+            var result = session.Run();
+            if (result.Accepted)
+            {
+                request.Progress?.Report($"Writing {target}");
+                if (Directory.Exists(target))
+                {
+                    Directory.Delete(target, recursive: true);
+                }
+
+                Directory.Move(session.AcceptedFolder!, target);
+            }
+
+            return result with { OutputDirectory = result.Accepted ? target : null, Elapsed = stopwatch.Elapsed };
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The checkpoint folder behind <paramref name="source"/>: the folder itself when it holds config.json and
+    /// weights, else the SourceDirectory recorded in its model.json.
+    /// </summary>
+    public static string ResolveCheckpoint(string source)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        var full = Path.GetFullPath(source);
+        if (!Directory.Exists(full))
+        {
+            throw new QuantizationException($"{full}: folder not found. Pass a checkpoint folder (config.json + model.safetensors or pytorch_model.bin) or a folder written by fastbert export.");
+        }
+
+        var hasWeights = CheckpointLoader.WeightFileNames.Any(name => File.Exists(Path.Combine(full, name)));
+        if (hasWeights && File.Exists(Path.Combine(full, "config.json")))
+        {
+            return full;
+        }
+
+        var descriptionPath = Path.Combine(full, ModelDescription.FileName);
+        if (!File.Exists(descriptionPath))
+        {
+            throw new QuantizationException($"{full}: neither a checkpoint folder (config.json + {string.Join(" or ", CheckpointLoader.WeightFileNames)}) nor an exported model folder (model.json). Quantization needs the checkpoint's float32 weights.");
+        }
+
+        ModelDescription description;
+        try
+        {
+            description = ModelDescription.Read(descriptionPath);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidDataException)
+        {
+            throw new QuantizationException($"{descriptionPath}: unreadable model.json ({ex.Message}).", ex);
+        }
+
+        if (string.IsNullOrEmpty(description.SourceDirectory))
+        {
+            throw new QuantizationException($"{descriptionPath} does not record the checkpoint folder it was exported from (sourceDirectory). Pass the checkpoint folder itself, or re-export it with this version of fastbert.");
+        }
+
+        var checkpoint = Path.GetFullPath(description.SourceDirectory);
+        if (!Directory.Exists(checkpoint) || !CheckpointLoader.WeightFileNames.Any(name => File.Exists(Path.Combine(checkpoint, name))))
+        {
+            throw new QuantizationException($"{full} was exported from {checkpoint}, which no longer holds a checkpoint ({string.Join(" or ", CheckpointLoader.WeightFileNames)}). Quantization reads the checkpoint's float32 weights: pass the checkpoint folder.");
+        }
+
+        return checkpoint;
+    }
+
+    /// <summary>The ONNX bytes of a checkpoint in the Standard form, int8 per <paramref name="plan"/> (null: float32).</summary>
+    public static byte[] BuildOnnx(TransformerConfig config, ICheckpoint checkpoint, QuantizationPlan? plan) =>
+        BuildOnnx(config, name => ReadWeight(checkpoint, name), plan);
+
+    internal static byte[] BuildOnnx(TransformerConfig config, Func<string, WeightTensor> weights, QuantizationPlan? plan)
+    {
+        var writer = new TransformerGraphWriter(OnnxExporter.ToSpec(config), weights, OnnxGraphForm.Standard, plan);
+        var metadata = new Dictionary<string, string>
+        {
+            ["fastbert.model_type"] = config.ModelType.ToString().ToLowerInvariant(),
+            ["fastbert.labels"] = JsonSerializer.Serialize(config.Id2Label),
+            ["fastbert.graph_form"] = OnnxGraphForm.Standard.ToString().ToLowerInvariant(),
+        };
+        if (plan is not null)
+        {
+            metadata["fastbert.quantization"] = QuantizationName;
+            metadata["fastbert.kept_fp32"] = JsonSerializer.Serialize(plan.KeepFp32.Order(StringComparer.Ordinal).ToList());
+        }
+
+        return writer.Write(typeof(Int8Quantizer).Assembly.GetName().Version?.ToString() ?? "0.0.0", metadata).ToByteArray();
+    }
+
+    private static void Validate(QuantizeRequest request)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(request.Source, nameof(request.Source));
+        ArgumentException.ThrowIfNullOrEmpty(request.OutputDirectory, nameof(request.OutputDirectory));
+        if (double.IsNaN(request.MaxAccuracyDrop) || double.IsNaN(request.MinArgmaxAgreement))
+        {
+            throw new ArgumentException("MaxAccuracyDrop and MinArgmaxAgreement must be numbers.", nameof(request));
+        }
+
+        if (request.Examples is { Count: 0 })
+        {
+            throw new ArgumentException("Examples is empty: pass labelled examples, or null to write the int8 model without an accuracy check.", nameof(request));
+        }
+    }
+
+    private static WeightTensor ReadWeight(ICheckpoint checkpoint, string name)
+    {
+        TensorInfo info;
+        try
+        {
+            info = checkpoint.Get(name);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            throw new ExportException(ex.Message, ex);
+        }
+
+        return new WeightTensor(checkpoint.ReadFloat32(info.Name), info.Shape.ToArray());
+    }
+
+    private static bool PathsEqual(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(a), Path.TrimEndingDirectorySeparator(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    /// <summary>How one model did on the examples, against the labels and the fp32 reference.</summary>
+    private sealed record Outcome(int Correct, int Agreeing, double MeanKl, int[] Predictions, float[][] Probabilities);
+
+    /// <summary>One quantize run: weights cached once, one folder per evaluated layout under the work folder.</summary>
+    private sealed class Session
+    {
+        private readonly QuantizeRequest _request;
+        private readonly TransformerConfig _config;
+        private readonly string _checkpointDirectory;
+        private readonly string _weightsFile;
+        private readonly string _work;
+        private readonly Dictionary<string, WeightTensor> _weights = new(StringComparer.Ordinal);
+        private readonly Func<string, WeightTensor> _read;
+        private readonly IReadOnlyList<string> _linears;
+        private readonly List<QuantizationAttempt> _attempts = [];
+        private readonly List<string> _texts;
+        private Outcome? _reference;
+        private int _folders;
+
+        public Session(QuantizeRequest request, TransformerConfig config, ICheckpoint checkpoint, string checkpointDirectory, string work)
+        {
+            _request = request;
+            _config = config;
+            _checkpointDirectory = checkpointDirectory;
+            _weightsFile = Path.GetFileName(checkpoint.Path);
+            _work = work;
+            _read = name =>
+            {
+                if (!_weights.TryGetValue(name, out var tensor))
+                {
+                    tensor = ReadWeight(checkpoint, name);
+                    _weights[name] = tensor;
+                }
+
+                return tensor;
+            };
+            _linears = QuantizationPlan.LinearLayers(config);
+            _texts = request.Examples?.Select(e => e.Text).ToList() ?? [];
+        }
+
+        public string? AcceptedFolder { get; private set; }
+
+        private int Count => _texts.Count;
+
+        public QuantizeResult Run()
+        {
+            _request.Progress?.Report($"Reading {_config.ModelType} checkpoint from {_checkpointDirectory}");
+            var fp32Folder = WriteModel("fp32", plan: null);
+            var fp32Size = new FileInfo(Path.Combine(fp32Folder, BertModel.ModelFileName)).Length;
+            var all = Plan([]);
+            if (_request.Examples is null)
+            {
+                var folder = WriteModel("int8", all);
+                var reason = $"Written without an accuracy check: no examples were given. {Layout(all)}";
+                return Accept(folder, all, fp32Size, accuracyInt8: null, agreement: null, reason, []);
+            }
+
+            _request.Progress?.Report($"Evaluating fp32 on {Count} examples");
+            _reference = Evaluate(fp32Folder);
+            Directory.Delete(fp32Folder, recursive: true);
+
+            // 1. Everything int8.
+            var (allFolder, allOutcome, allPass) = Attempt(all);
+            if (allPass)
+            {
+                return Accept(allFolder!, all, fp32Size, allOutcome, []);
+            }
+
+            // 2. Sensitivity of each linear alone, most sensitive first.
+            var sensitivity = MeasureSensitivity();
+            var ranked = sensitivity.Select(s => s.Layer).ToList();
+
+            // 3. Keep the k most sensitive fp32: k = 1, 2, 4, … then bisect down to the smallest passing k.
+            var passing = new Dictionary<int, (string Folder, Outcome Outcome)>();
+            var failing = 0;
+            var k = 1;
+            int? smallestPass = null;
+            while (smallestPass is null)
+            {
+                k = Math.Min(k, ranked.Count);
+                var (folder, outcome, pass) = Attempt(Plan(ranked.Take(k)));
+                if (pass)
+                {
+                    smallestPass = k;
+                    passing[k] = (folder!, outcome);
+                }
+                else
+                {
+                    failing = k;
+                    if (k == ranked.Count)
+                    {
+                        break;
+                    }
+
+                    k *= 2;
+                }
+            }
+
+            if (smallestPass is { } upper)
+            {
+                var hi = upper;
+                var lo = failing;
+                while (hi - lo > 1)
+                {
+                    var mid = (lo + hi) / 2;
+                    var (folder, outcome, pass) = Attempt(Plan(ranked.Take(mid)));
+                    if (pass)
+                    {
+                        Discard(passing[hi].Folder);
+                        passing.Remove(hi);
+                        passing[mid] = (folder!, outcome);
+                        hi = mid;
+                    }
+                    else
+                    {
+                        lo = mid;
+                    }
+                }
+
+                var plan = Plan(ranked.Take(hi));
+                return Accept(passing[hi].Folder, plan, fp32Size, passing[hi].Outcome, sensitivity);
+            }
+
+            return Reject(fp32Size, sensitivity);
+        }
+
+        private QuantizationPlan Plan(IEnumerable<string> keepFp32) => new()
+        {
+            PerChannel = _request.PerChannel,
+            ReduceRange = _request.ReduceRange,
+            QuantizeWordEmbeddings = true,
+            KeepFp32 = new HashSet<string>(keepFp32, StringComparer.Ordinal),
+            MatMul = _request.MatMul,
+        };
+
+        private List<string> KeptList(QuantizationPlan plan) => _linears.Where(plan.KeepFp32.Contains).ToList();
+
+        // Writes and evaluates one layout; keeps its folder only when it passes.
+        private (string? Folder, Outcome Outcome, bool Pass) Attempt(QuantizationPlan plan)
+        {
+            var number = _attempts.Count + 1;
+            var kept = KeptList(plan);
+            _request.Progress?.Report($"Attempt {number}: {(kept.Count == 0 ? "all linear layers int8" : $"{kept.Count} of {_linears.Count} linear layers fp32")}");
+            var folder = WriteModel($"attempt-{number}", plan);
+            var outcome = Evaluate(folder);
+            var (accuracy, drop, agreement) = Figures(outcome);
+            var pass = drop <= _request.MaxAccuracyDrop + Tolerance && agreement >= _request.MinArgmaxAgreement - Tolerance;
+            _attempts.Add(new QuantizationAttempt(number, kept, accuracy, drop, agreement, pass));
+            _request.Progress?.Report($"  accuracy {F(accuracy)} (drop {F(drop)}), argmax agreement {F(agreement)}: {(pass ? "within budget" : "over budget")}");
+            if (!pass)
+            {
+                Discard(folder);
+                return (null, outcome, false);
+            }
+
+            return (folder, outcome, true);
+        }
+
+        private List<LinearSensitivity> MeasureSensitivity()
+        {
+            _request.Progress?.Report($"Measuring the sensitivity of {_linears.Count} linear layers (one at a time)");
+            var results = new List<LinearSensitivity>();
+            foreach (var layer in _linears)
+            {
+                var folder = WriteModel($"probe-{layer.Replace('/', '_')}", Plan(_linears.Where(l => l != layer)));
+                var outcome = Evaluate(folder);
+                Discard(folder);
+                results.Add(new LinearSensitivity(layer, outcome.MeanKl, outcome.Agreeing / (double)Count));
+            }
+
+            // Stable: ties keep graph order.
+            return results.OrderByDescending(r => r.MeanKlDivergence).ThenBy(r => r.ArgmaxAgreement).ToList();
+        }
+
+        private QuantizeResult Accept(string folder, QuantizationPlan plan, long fp32Size, Outcome outcome, IReadOnlyList<LinearSensitivity> sensitivity)
+        {
+            var (accuracy, drop, agreement) = Figures(outcome);
+            var reason = $"int8 accuracy {F(accuracy)} vs fp32 {F(Accuracy(_reference!))} (drop {F(drop)} ≤ {F(_request.MaxAccuracyDrop)}), argmax agreement {F(agreement)} ≥ {F(_request.MinArgmaxAgreement)} on {Count} examples. {Layout(plan)}";
+            return Accept(folder, plan, fp32Size, accuracy, agreement, reason, sensitivity);
+        }
+
+        private QuantizeResult Accept(string folder, QuantizationPlan plan, long fp32Size, double? accuracyInt8, double? agreement, string reason, IReadOnlyList<LinearSensitivity> sensitivity)
+        {
+            var kept = KeptList(plan);
+            var description = ModelDescription.Create(_config, folder, _weightsFile, OnnxGraphForm.Standard, _checkpointDirectory, QuantizationName) with { KeptFp32 = kept };
+            description.Write(Path.Combine(folder, ModelDescription.FileName));
+            AcceptedFolder = folder;
+            var summary = new QuantizationSummary(
+                Accepted: true,
+                Reason: reason,
+                MaxAccuracyDrop: _request.MaxAccuracyDrop,
+                AccuracyFp32: _reference is null ? null : Accuracy(_reference),
+                AccuracyInt8: accuracyInt8,
+                ArgmaxAgreement: agreement,
+                Fp32SizeBytes: fp32Size,
+                Int8SizeBytes: new FileInfo(Path.Combine(folder, BertModel.ModelFileName)).Length,
+                KeptFp32: kept,
+                Attempts: _attempts.ToList());
+            return new QuantizeResult(true, null, summary, description, sensitivity, TimeSpan.Zero);
+        }
+
+        private QuantizeResult Reject(long fp32Size, IReadOnlyList<LinearSensitivity> sensitivity)
+        {
+            // The unquantized layout: the fp32 reference itself, so its figures need no evaluation.
+            var fp32Accuracy = Accuracy(_reference!);
+            var fp32Passes = 0 <= _request.MaxAccuracyDrop + Tolerance && 1 >= _request.MinArgmaxAgreement - Tolerance;
+            _attempts.Add(new QuantizationAttempt(_attempts.Count + 1, [.. _linears, QuantizationPlan.WordEmbeddings], fp32Accuracy, 0, 1, fp32Passes));
+
+            var first = _attempts[0];
+            var embeddingsOnly = _attempts[^2];
+            var budget = $"max accuracy drop {F(_request.MaxAccuracyDrop)}, min argmax agreement {F(_request.MinArgmaxAgreement)}";
+            var why = fp32Passes
+                ? "only the unquantized model meets it, and that is not an int8 model"
+                : "not even the unquantized fp32 model meets it (drop 0, agreement 1): the budget is unreachable";
+            var reason = $"No int8 layout met the budget ({budget}) on {Count} examples (fp32 accuracy {F(fp32Accuracy)}). "
+                + $"All linear layers int8: accuracy drop {F(first.AccuracyDrop ?? 0)}, argmax agreement {F(first.ArgmaxAgreement ?? 0)}; "
+                + $"every linear layer fp32 with only the word embeddings int8: drop {F(embeddingsOnly.AccuracyDrop ?? 0)}, agreement {F(embeddingsOnly.ArgmaxAgreement ?? 0)}; "
+                + $"{why}. Nothing was written.";
+            var summary = new QuantizationSummary(
+                Accepted: false,
+                Reason: reason,
+                MaxAccuracyDrop: _request.MaxAccuracyDrop,
+                AccuracyFp32: fp32Accuracy,
+                AccuracyInt8: null,
+                ArgmaxAgreement: null,
+                Fp32SizeBytes: fp32Size,
+                Int8SizeBytes: null,
+                KeptFp32: [],
+                Attempts: _attempts.ToList());
+            return new QuantizeResult(false, null, summary, null, sensitivity, TimeSpan.Zero);
+        }
+
+        private string Layout(QuantizationPlan plan)
+        {
+            var kept = KeptList(plan);
+            return kept.Count == 0
+                ? $"All {_linears.Count} linear layers and the word embeddings are int8."
+                : $"{_linears.Count - kept.Count} of {_linears.Count} linear layers and the word embeddings are int8; the most sensitive kept fp32: {string.Join(", ", kept)}.";
+        }
+
+        private (double Accuracy, double Drop, double Agreement) Figures(Outcome outcome) =>
+            (Accuracy(outcome), (_reference!.Correct - outcome.Correct) / (double)Count, outcome.Agreeing / (double)Count);
+
+        private double Accuracy(Outcome outcome) => outcome.Correct / (double)Count;
+
+        private string WriteModel(string name, QuantizationPlan? plan)
+        {
+            var folder = Path.Combine(_work, $"{++_folders:D3}-{name}");
+            Directory.CreateDirectory(folder);
+            File.WriteAllBytes(Path.Combine(folder, BertModel.ModelFileName), BuildOnnx(_config, _read, plan));
+            foreach (var file in OnnxExporter.CopiedFiles)
+            {
+                var from = Path.Combine(_checkpointDirectory, file);
+                if (File.Exists(from))
+                {
+                    File.Copy(from, Path.Combine(folder, file));
+                }
+            }
+
+            return folder;
+        }
+
+        private Outcome Evaluate(string folder)
+        {
+            var examples = _request.Examples!;
+            using var model = BertModel.Load(folder, new BertModelOptions { IntraOpThreads = _request.IntraOpThreads, MaxBatchSize = 32 });
+            var results = model.ClassifyBatch(_texts);
+            var predictions = new int[results.Count];
+            var probabilities = new float[results.Count][];
+            int correct = 0, agreeing = 0;
+            var kl = 0.0;
+            for (var i = 0; i < results.Count; i++)
+            {
+                predictions[i] = results[i].Index;
+                probabilities[i] = results[i].Probabilities;
+                correct += predictions[i] == examples[i].Label ? 1 : 0;
+                if (_reference is { } reference)
+                {
+                    agreeing += predictions[i] == reference.Predictions[i] ? 1 : 0;
+                    kl += KlDivergence(reference.Probabilities[i], probabilities[i]);
+                }
+            }
+
+            return _reference is null
+                ? new Outcome(correct, results.Count, 0, predictions, probabilities)
+                : new Outcome(correct, agreeing, kl / results.Count, predictions, probabilities);
+        }
+
+        private static double KlDivergence(float[] p, float[] q)
+        {
+            const double Floor = 1e-12;
+            var sum = 0.0;
+            for (var c = 0; c < p.Length; c++)
+            {
+                if (p[c] > 0)
+                {
+                    sum += p[c] * Math.Log(p[c] / Math.Max(q[c], Floor));
+                }
+            }
+
+            return Math.Max(sum, 0);
+        }
+
+        private static void Discard(string folder)
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+}

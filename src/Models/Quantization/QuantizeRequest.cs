@@ -1,0 +1,68 @@
+using FastBert.Models.Export;
+using FastBert.Models.Reports;
+
+namespace FastBert.Models.Quantization;
+
+/// <summary>What <see cref="Int8Quantizer.Quantize"/> quantizes, where it writes, and the accuracy budget it must keep.</summary>
+public sealed record QuantizeRequest
+{
+    /// <summary>
+    /// A Hugging Face checkpoint folder (config.json + model.safetensors or pytorch_model.bin + vocab.txt), or a
+    /// folder written by <see cref="OnnxExporter.Export"/>, whose model.json names the checkpoint it came from.
+    /// </summary>
+    public required string Source { get; init; }
+
+    /// <summary>The int8 model folder to write (model.onnx, tokenizer files, config.json, model.json).</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>
+    /// Labelled texts (label = output index) the int8 model is checked on against the float32 model. Null: the
+    /// int8 model is written without an accuracy check (the summary says so).
+    /// </summary>
+    public IReadOnlyList<(string Text, int Label)>? Examples { get; init; }
+
+    /// <summary>Largest allowed accuracy loss (fp32 accuracy − int8 accuracy, a fraction). Default: 0.005.</summary>
+    public double MaxAccuracyDrop { get; init; } = 0.005;
+
+    /// <summary>Smallest allowed share of examples whose int8 argmax equals the fp32 argmax. Default: 0.99.</summary>
+    public double MinArgmaxAgreement { get; init; } = 0.99;
+
+    /// <summary>One weight scale per output channel; false: one per tensor. Default: true.</summary>
+    public bool PerChannel { get; init; } = true;
+
+    /// <summary>7-bit weights (±63), for CPUs without VNNI. Default: false.</summary>
+    public bool ReduceRange { get; init; }
+
+    /// <summary>Replace an existing output folder when the result is accepted. Default: true.</summary>
+    public bool Overwrite { get; init; } = true;
+
+    /// <summary>ONNX Runtime threads used while evaluating; null: all cores.</summary>
+    public int? IntraOpThreads { get; init; }
+
+    /// <summary>How quantized linears are written. Default: the measured faster one.</summary>
+    public QuantizedMatMulKind MatMul { get; init; } = Int8Quantizer.DefaultMatMul;
+
+    /// <summary>Progress messages (one line each), e.g. for the console.</summary>
+    public IProgress<string>? Progress { get; init; }
+}
+
+/// <summary>
+/// The outcome of <see cref="Int8Quantizer.Quantize"/>. When <see cref="Accepted"/> is false nothing was written
+/// and <see cref="QuantizationSummary.Reason"/> says why (callers exit with code 2).
+/// </summary>
+public sealed record QuantizeResult(
+    bool Accepted,
+    string? OutputDirectory,
+    QuantizationSummary Summary,
+    ModelDescription? Model,
+    IReadOnlyList<LinearSensitivity> Sensitivity,
+    TimeSpan Elapsed);
+
+/// <summary>
+/// How much quantizing one linear layer alone (with the word embeddings int8, every other linear float32) moves the
+/// model away from float32 on the examples: mean KL(fp32 ‖ probe) of the class probabilities, and argmax agreement.
+/// </summary>
+public sealed record LinearSensitivity(string Layer, double MeanKlDivergence, double ArgmaxAgreement);
+
+/// <summary>The source could not be quantized (missing checkpoint, bad arguments); nothing was written.</summary>
+public sealed class QuantizationException(string message, Exception? innerException = null) : Exception(message, innerException);

@@ -1,0 +1,130 @@
+namespace FastBert.Models.Reports;
+
+/// <summary>
+/// Checks that a report has everything the writers read. JSON can leave out or null a field the contract marks as
+/// required (System.Text.Json does not enforce nullability), so a hand-edited or truncated file is rejected here with
+/// the file and the field named, instead of failing somewhere inside the renderer.
+/// </summary>
+internal static class ReportValidator
+{
+    public static void Validate(Report? report, string source)
+    {
+        if (report is null)
+        {
+            Fail(source, "the report is null");
+        }
+
+        Require(report.Kind, source, "kind");
+        Require(report.Command, source, "command");
+        Require(report.Machine, source, "machine");
+        Require(report.Evaluations, source, "evaluations");
+        Require(report.Comparisons, source, "comparisons");
+        Require(report.Benchmarks, source, "benchmarks");
+
+        for (var i = 0; i < report.Evaluations.Count; i++)
+        {
+            ValidateEvaluation(report.Evaluations[i], source, $"evaluations[{i}]");
+        }
+
+        for (var i = 0; i < report.Comparisons.Count; i++)
+        {
+            var at = $"comparisons[{i}]";
+            var comparison = Require(report.Comparisons[i], source, at);
+            Require(comparison.Baseline, source, at + ".baseline");
+            Require(comparison.Variant, source, at + ".variant");
+            Require(comparison.Flipped, source, at + ".flipped");
+            for (var j = 0; j < comparison.Flipped.Count; j++)
+            {
+                var flipped = Require(comparison.Flipped[j], source, $"{at}.flipped[{j}]");
+                Require(flipped.Text, source, $"{at}.flipped[{j}].text");
+                Require(flipped.Expected, source, $"{at}.flipped[{j}].expected");
+                Require(flipped.Baseline, source, $"{at}.flipped[{j}].baseline");
+                Require(flipped.Variant, source, $"{at}.flipped[{j}].variant");
+            }
+        }
+
+        for (var i = 0; i < report.Benchmarks.Count; i++)
+        {
+            var at = $"benchmarks[{i}]";
+            var benchmark = Require(report.Benchmarks[i], source, at);
+            ValidateModel(benchmark.Model, source, at + ".model");
+            Require(benchmark.Runs, source, at + ".runs");
+            for (var j = 0; j < benchmark.Runs.Count; j++)
+            {
+                var run = Require(benchmark.Runs[j], source, $"{at}.runs[{j}]");
+                Require(run.Mode, source, $"{at}.runs[{j}].mode");
+                Require(run.LatenciesMs, source, $"{at}.runs[{j}].latenciesMs");
+            }
+        }
+
+        if (report.Quantization is { } quantization)
+        {
+            Require(quantization.Reason, source, "quantization.reason");
+            Require(quantization.KeptFp32, source, "quantization.keptFp32");
+            Require(quantization.Attempts, source, "quantization.attempts");
+            for (var i = 0; i < quantization.Attempts.Count; i++)
+            {
+                var attempt = Require(quantization.Attempts[i], source, $"quantization.attempts[{i}]");
+                Require(attempt.KeptFp32, source, $"quantization.attempts[{i}].keptFp32");
+            }
+        }
+    }
+
+    private static void ValidateEvaluation(Evaluation? evaluation, string source, string at)
+    {
+        Require(evaluation, source, at);
+        ValidateModel(evaluation.Model, source, at + ".model");
+        Require(evaluation.Data, source, at + ".data");
+        var metrics = Require(evaluation.Metrics, source, at + ".metrics");
+        var labels = Require(metrics.Labels, source, at + ".metrics.labels");
+        for (var i = 0; i < labels.Count; i++)
+        {
+            Require(labels[i], source, $"{at}.metrics.labels[{i}]");
+        }
+
+        Require(metrics.Macro, source, at + ".metrics.macro");
+        Require(metrics.Weighted, source, at + ".metrics.weighted");
+        var perClass = Require(metrics.PerClass, source, at + ".metrics.perClass");
+        for (var i = 0; i < perClass.Count; i++)
+        {
+            var scores = Require(perClass[i], source, $"{at}.metrics.perClass[{i}]");
+            Require(scores.Label, source, $"{at}.metrics.perClass[{i}].label");
+        }
+
+        var matrix = Require(metrics.ConfusionMatrix, source, at + ".metrics.confusionMatrix");
+        if (matrix.Count != labels.Count)
+        {
+            Fail(source, $"{at}.metrics.confusionMatrix has {matrix.Count} rows for {labels.Count} labels");
+        }
+
+        for (var i = 0; i < matrix.Count; i++)
+        {
+            var row = Require(matrix[i], source, $"{at}.metrics.confusionMatrix[{i}]");
+            if (row.Count != labels.Count)
+            {
+                Fail(source, $"{at}.metrics.confusionMatrix[{i}] has {row.Count} columns for {labels.Count} labels");
+            }
+        }
+    }
+
+    private static void ValidateModel(ModelRef? model, string source, string at)
+    {
+        Require(model, source, at);
+        Require(model.Name, source, at + ".name");
+    }
+
+    private static T Require<T>([System.Diagnostics.CodeAnalysis.NotNull] T? value, string source, string field)
+        where T : class
+    {
+        if (value is null)
+        {
+            Fail(source, $"{field} is missing");
+        }
+
+        return value;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void Fail(string source, string problem) =>
+        throw new InvalidDataException($"{source}: not a valid fastbert report ({problem}).");
+}
