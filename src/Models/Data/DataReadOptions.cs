@@ -7,14 +7,14 @@ public sealed record DataReadOptions
     public static DataReadOptions Default { get; } = new();
 
     /// <summary>
-    /// The text column: a header name (case-insensitive) or a 0-based column index written as a string. For JSON lines,
-    /// the property name. Null: found by header name (text, sentence, sms, message, tweet, content) or from the data.
+    /// The text column: a 0-based column index written as a string (any number is an index), or a header name
+    /// (case-insensitive; naming a column makes the first row a header). For JSON lines, the property name. Null: found by header name (text, sentence, sms, message, tweet, content) or from the data.
     /// </summary>
     public string? TextColumn { get; init; }
 
     /// <summary>
-    /// The label column: a header name (case-insensitive) or a 0-based column index written as a string. For JSON
-    /// lines, the property name. Null: found by header name (label, label_name, labels, category, class, target,
+    /// The label column: a 0-based column index written as a string (any number is an index), or a header name
+    /// (case-insensitive; naming a column makes the first row a header). For JSON lines, the property name. Null: found by header name (label, label_name, labels, category, class, target,
     /// sentiment) or as the column whose values are the model's labels.
     /// </summary>
     public string? LabelColumn { get; init; }

@@ -298,7 +298,10 @@ public static class LabelledDataReader
         return new LabelledDataset(path, examples) { SkippedRows = skipped };
     }
 
-    /// <summary>A column option: a header name found in the first row (which makes it a header) or an index.</summary>
+    /// <summary>
+    /// A column option: a 0-based index when it is a number, otherwise a header name looked up in the first row
+    /// (case-insensitive), which makes that row a header.
+    /// </summary>
     private static int? ResolveOption(string path, string? option, DelimitedRecord first, string what, ref bool header)
     {
         if (option is null)
@@ -307,15 +310,6 @@ public static class LabelledDataReader
         }
 
         var name = option.Trim();
-        for (var c = 0; c < first.Fields.Count; c++)
-        {
-            if (string.Equals(first.Fields[c].Trim(), name, StringComparison.OrdinalIgnoreCase))
-            {
-                header = true;
-                return c;
-            }
-        }
-
         if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
         {
             if (index < first.Fields.Count)
@@ -325,6 +319,15 @@ public static class LabelledDataReader
 
             throw new DataFormatException(path, null,
                 $"{what} column {index} does not exist: rows have {first.Fields.Count} columns (indices are 0-based).");
+        }
+
+        for (var c = 0; c < first.Fields.Count; c++)
+        {
+            if (string.Equals(first.Fields[c].Trim(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                header = true;
+                return c;
+            }
         }
 
         throw new DataFormatException(path, first.LineNumber,

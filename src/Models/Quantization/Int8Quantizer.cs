@@ -24,10 +24,11 @@ namespace FastBert.Models.Quantization;
 /// accuracy or argmax agreement on a few hundred examples mostly ties at zero.
 /// </para>
 /// <para>
-/// The most sensitive layers are then kept fp32 in growing numbers k = 1, 2, 4, … (then bisecting back to the
-/// smallest k that passes), up to every linear fp32 with only the word embeddings int8. When even that fails,
-/// nothing is written: an fp32 model is not an int8 model, so the unquantized layout is recorded as a final
-/// attempt only to tell an unreachable budget from a quantization that cannot meet it.
+/// Next comes the widest layout, every linear fp32 with only the word embeddings int8. When even that fails, no
+/// int8 layout passes and nothing is written: an fp32 model is not an int8 model, so the unquantized layout is
+/// recorded as a final attempt only to tell an unreachable budget from a quantization that cannot meet it.
+/// Otherwise the most sensitive layers are kept fp32 in growing numbers k = 1, 2, 4, …, then bisecting back to
+/// the smallest k that passes (accuracy is assumed to grow with k): the fewest fp32 layers, the smallest model.
 /// </para>
 /// </remarks>
 public static class Int8Quantizer
@@ -283,58 +284,46 @@ public static class Int8Quantizer
             var sensitivity = MeasureSensitivity();
             var ranked = sensitivity.Select(s => s.Layer).ToList();
 
-            // 3. Keep the k most sensitive fp32: k = 1, 2, 4, … then bisect down to the smallest passing k.
-            var passing = new Dictionary<int, (string Folder, Outcome Outcome)>();
-            var failing = 0;
-            var k = 1;
-            int? smallestPass = null;
-            while (smallestPass is null)
+            // 3. Every linear fp32, only the word embeddings int8: if even this fails, no int8 layout will pass.
+            var (widest, widestOutcome, widestPass) = Attempt(Plan(ranked));
+            if (!widestPass)
             {
-                k = Math.Min(k, ranked.Count);
+                return Reject(fp32Size, sensitivity);
+            }
+
+            // 4. The smallest k such that keeping the k most sensitive linears fp32 passes: k = 1, 2, 4, … below
+            //    the count, then bisection between the last failing and the first passing k.
+            var best = (K: ranked.Count, Folder: widest!, Outcome: widestOutcome);
+            var failing = 0;
+            for (var k = 1; k < best.K; k *= 2)
+            {
                 var (folder, outcome, pass) = Attempt(Plan(ranked.Take(k)));
                 if (pass)
                 {
-                    smallestPass = k;
-                    passing[k] = (folder!, outcome);
+                    Discard(best.Folder);
+                    best = (k, folder!, outcome);
+                    break;
+                }
+
+                failing = k;
+            }
+
+            while (best.K - failing > 1)
+            {
+                var mid = (failing + best.K) / 2;
+                var (folder, outcome, pass) = Attempt(Plan(ranked.Take(mid)));
+                if (pass)
+                {
+                    Discard(best.Folder);
+                    best = (mid, folder!, outcome);
                 }
                 else
                 {
-                    failing = k;
-                    if (k == ranked.Count)
-                    {
-                        break;
-                    }
-
-                    k *= 2;
+                    failing = mid;
                 }
             }
 
-            if (smallestPass is { } upper)
-            {
-                var hi = upper;
-                var lo = failing;
-                while (hi - lo > 1)
-                {
-                    var mid = (lo + hi) / 2;
-                    var (folder, outcome, pass) = Attempt(Plan(ranked.Take(mid)));
-                    if (pass)
-                    {
-                        Discard(passing[hi].Folder);
-                        passing.Remove(hi);
-                        passing[mid] = (folder!, outcome);
-                        hi = mid;
-                    }
-                    else
-                    {
-                        lo = mid;
-                    }
-                }
-
-                var plan = Plan(ranked.Take(hi));
-                return Accept(passing[hi].Folder, plan, fp32Size, passing[hi].Outcome, sensitivity);
-            }
-
-            return Reject(fp32Size, sensitivity);
+            return Accept(best.Folder, Plan(ranked.Take(best.K)), fp32Size, best.Outcome, sensitivity);
         }
 
         private QuantizationPlan Plan(IEnumerable<string> keepFp32) => new()
@@ -420,7 +409,7 @@ public static class Int8Quantizer
             _attempts.Add(new QuantizationAttempt(_attempts.Count + 1, [.. _linears, QuantizationPlan.WordEmbeddings], fp32Accuracy, 0, 1, fp32Passes));
 
             var first = _attempts[0];
-            var embeddingsOnly = _attempts[^2];
+            var embeddingsOnly = _attempts[^2]; // every linear fp32, only the word embeddings int8
             var budget = $"max accuracy drop {F(_request.MaxAccuracyDrop)}, min argmax agreement {F(_request.MinArgmaxAgreement)}";
             var why = fp32Passes
                 ? "only the unquantized model meets it, and that is not an int8 model"

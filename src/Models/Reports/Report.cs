@@ -74,7 +74,7 @@ public sealed record DataRef(string Path, int Examples);
 /// <summary>One model on one labelled data set.</summary>
 public sealed record Evaluation(ModelRef Model, DataRef Data, ClassificationMetrics Metrics);
 
-/// <summary>Scikit-learn definitions; see docs in <c>Evaluation/Metrics.cs</c>.</summary>
+/// <summary>Scikit-learn definitions; see docs in <c>Metrics/Metrics.cs</c>.</summary>
 public sealed record ClassificationMetrics
 {
     public required IReadOnlyList<string> Labels { get; init; }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using FastBert.Models.Benchmarking;
 using FastBert.Models.Data;
-using FastBert.Models.Evaluation;
+using FastBert.Models.Metrics;
 using FastBert.Models.Export;
 using FastBert.Models.Reports;
 using FastBert.Tool.Io;

@@ -1,7 +1,7 @@
 using FastBert.Models.Data;
 using FastBert.Models.Reports;
 
-namespace FastBert.Models.Evaluation;
+namespace FastBert.Models.Metrics;
 
 /// <summary>Compares a model variant (int8, another export…) with a baseline on the same labelled examples.</summary>
 public static class ComparisonCalculator

@@ -1,6 +1,6 @@
 using FastBert.Models.Reports;
 
-namespace FastBert.Models.Evaluation;
+namespace FastBert.Models.Metrics;
 
 /// <summary>
 /// Classification metrics with scikit-learn's definitions, from true label indices and per-class probabilities.

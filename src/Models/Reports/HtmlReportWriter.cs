@@ -1,0 +1,438 @@
+using System.Text;
+using static FastBert.Models.Reports.ReportFormat;
+
+namespace FastBert.Models.Reports;
+
+/// <summary>
+/// Renders one or more reports as a single self-contained report.html: inline CSS and inline SVG charts only (no
+/// script, stylesheet, font, image or URL), system fonts. Holds the same tables as report.md plus a confusion-matrix
+/// heatmap and per-class bars per evaluation, a latency histogram per benchmark run and an accuracy-vs-latency
+/// scatter for models both evaluated and benchmarked.
+/// </summary>
+/// <remarks>
+/// Every number that also appears in the JSON sits in an element with a <c>data-metric</c> attribute plus the
+/// attributes that say which value it is, formatted exactly as in report.md:
+/// <list type="bullet">
+/// <item>evaluations: <c>data-eval</c> (index across all reports) and <c>data-model</c>; metrics <c>accuracy</c>,
+/// <c>macro-precision|recall|f1</c>, <c>weighted-precision|recall|f1</c>, <c>auroc</c>, <c>log-loss</c>,
+/// <c>examples</c>, <c>file-size-mb</c>; per class (with <c>data-label</c>) <c>precision</c>, <c>recall</c>,
+/// <c>f1</c>, <c>support</c>, <c>accuracy</c>; <c>confusion</c> with <c>data-true</c> and <c>data-pred</c>.</item>
+/// <item>comparisons: <c>data-comparison</c>, <c>data-baseline</c>, <c>data-variant</c>; <c>accuracy-delta</c>,
+/// <c>macro-f1-delta</c>, <c>weighted-f1-delta</c>, <c>agreement</c>, <c>flipped</c>; flipped examples
+/// <c>index</c> with <c>data-row</c>.</item>
+/// <item>benchmarks: <c>data-benchmark</c>, <c>data-model</c>; <c>load-ms</c>, <c>peak-working-set-mb</c>,
+/// <c>file-size-mb</c>; runs add <c>data-mode</c>, <c>data-batch</c>, <c>data-seq</c> (a number or
+/// "dynamic") to <c>iterations</c>, <c>p50</c>, <c>p95</c>, <c>p99</c>, <c>mean</c>, <c>std</c>,
+/// <c>items-per-second</c>.</item>
+/// <item>quantization: <c>data-quantization</c>; <c>max-accuracy-drop</c>, <c>accuracy-fp32</c>,
+/// <c>accuracy-int8</c>, <c>agreement</c>, <c>fp32-size-mb</c>, <c>int8-size-mb</c>; attempts add
+/// <c>data-attempt</c> to <c>accuracy</c>, <c>accuracy-drop</c>, <c>agreement</c>.</item>
+/// <item>machine: <c>cores</c> (with <c>data-report</c> when the reports ran on different machines).</item>
+/// </list>
+/// A value the report does not have (null AUROC…) is shown as "n/a" without <c>data-metric</c>.
+/// </remarks>
+public static class HtmlReportWriter
+{
+    private const string Style = """
+        :root { color-scheme: light; }
+        * { box-sizing: border-box; }
+        body { margin: 0; padding: 24px 32px 48px; max-width: 1240px; color: #1f2328; background: #ffffff;
+          font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "Liberation Sans", Arial, sans-serif;
+          font-size: 14px; line-height: 1.45; }
+        h1 { font-size: 26px; margin: 0 0 8px; }
+        h2 { font-size: 20px; margin: 32px 0 12px; padding-bottom: 4px; border-bottom: 1px solid #d0d7de; }
+        h3 { font-size: 16px; margin: 24px 0 6px; }
+        h4 { font-size: 14px; margin: 12px 0 6px; color: #424a53; }
+        p { margin: 6px 0; }
+        code { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px;
+          background: #f6f8fa; border-radius: 4px; padding: 1px 4px; white-space: pre-wrap; word-break: break-all; }
+        dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 8px 0 0; }
+        dl.meta dt { font-weight: 600; color: #424a53; }
+        dl.meta dd { margin: 0; }
+        ol.commands { margin: 0; padding-left: 20px; }
+        table { border-collapse: collapse; margin: 6px 0 14px; font-size: 13px; }
+        th, td { border: 1px solid #d0d7de; padding: 4px 9px; vertical-align: top; }
+        thead th { background: #f6f8fa; text-align: left; white-space: nowrap; }
+        tbody th { text-align: left; font-weight: 600; background: #fbfcfd; }
+        td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        td.missing { color: #8c959f; }
+        td.text { max-width: 560px; overflow-wrap: anywhere; }
+        .row { display: flex; flex-wrap: wrap; gap: 12px 40px; align-items: flex-start; }
+        .charts { display: flex; flex-wrap: wrap; gap: 20px 28px; }
+        figure { margin: 6px 0; }
+        figcaption { font-size: 12px; color: #57606a; max-width: 460px; }
+        svg.chart { display: block; overflow: visible; font-family: inherit; }
+        .muted { color: #57606a; }
+        .badge { display: inline-block; padding: 1px 10px; border-radius: 10px; font-weight: 600; color: #ffffff; }
+        .accepted { background: #1a7f37; }
+        .refused { background: #cf222e; }
+        footer { margin-top: 40px; font-size: 12px; color: #57606a; }
+        """;
+
+    public static string Write(IReadOnlyList<Report> reports)
+    {
+        var set = ReportSet.From(reports);
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .Append("<title>fastbert report</title>\n<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n");
+
+        WriteHeader(html, set);
+        if (set.Evaluations.Count > 0)
+        {
+            WriteEvaluations(html, set);
+        }
+
+        if (set.Comparisons.Count > 0)
+        {
+            WriteComparisons(html, set);
+        }
+
+        if (set.Benchmarks.Count > 0)
+        {
+            WriteBenchmarks(html, set);
+        }
+
+        var points = set.LatencyAccuracyPoints();
+        if (points.Count > 0)
+        {
+            WriteScatter(html, points);
+        }
+
+        for (var i = 0; i < set.Quantizations.Count; i++)
+        {
+            WriteQuantization(html, set.Quantizations[i], i, set.Quantizations.Count);
+        }
+
+        if (set.Evaluations.Count + set.Comparisons.Count + set.Benchmarks.Count + set.Quantizations.Count == 0)
+        {
+            html.Append("<p class=\"muted\">No results.</p>\n");
+        }
+
+        html.Append("<footer>Rendered from ").Append(Count(set.Reports.Count)).Append(set.Reports.Count == 1 ? " report" : " reports")
+            .Append(" (schema ").Append(E(Report.CurrentSchema)).Append("). Numbers: invariant culture; scores 4 decimals, ms 3 decimals, MB = 1,000,000 bytes.</footer>\n");
+        html.Append("</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    // ---- header -----------------------------------------------------------------------------------------------
+
+    private static void WriteHeader(StringBuilder html, ReportSet set)
+    {
+        html.Append("<header>\n<h1>fastbert report</h1>\n<dl class=\"meta\">\n");
+        if (set.SharedMachine is { } machine)
+        {
+            html.Append("<dt>Machine</dt><dd>").Append(Machine(machine, null)).Append("</dd>\n");
+        }
+        else
+        {
+            for (var i = 0; i < set.Reports.Count; i++)
+            {
+                html.Append("<dt>Machine (report ").Append(Count(i + 1)).Append(")</dt><dd>").Append(Machine(set.Reports[i].Machine, i)).Append("</dd>\n");
+            }
+        }
+
+        if (set.Reports.Count > 0)
+        {
+            html.Append("<dt>").Append(set.Reports.Count == 1 ? "Command" : "Commands").Append("</dt><dd><ol class=\"commands\">");
+            foreach (var report in set.Reports)
+            {
+                html.Append("<li>").Append(E(report.Kind)).Append(", ").Append(E(Timestamp(report.CreatedUtc))).Append(": <code>").Append(E(report.Command)).Append("</code></li>");
+            }
+
+            html.Append("</ol></dd>\n");
+        }
+
+        html.Append("</dl>\n</header>\n");
+    }
+
+    private static string Machine(MachineInfo machine, int? report)
+    {
+        var cores = $"<span {Attributes("cores", report is { } r ? [("report", Count(r))] : [])}>{Count(machine.Cores)}</span>";
+        return $"{E(machine.Os)} · {E(machine.Cpu)} ({cores} cores) · .NET {E(machine.Runtime)} · ONNX Runtime {E(machine.OnnxRuntime)}";
+    }
+
+    // ---- evaluations ------------------------------------------------------------------------------------------
+
+    private static void WriteEvaluations(StringBuilder html, ReportSet set)
+    {
+        html.Append("<section id=\"evaluation\">\n<h2>Evaluation</h2>\n<table class=\"metrics\">\n<thead><tr>");
+        HeaderCells(html, "Model", "Data", "Examples", "Accuracy", "Macro P", "Macro R", "Macro F1", "Weighted P", "Weighted R", "Weighted F1", "AUROC", "Log loss");
+        html.Append("</tr></thead>\n<tbody>\n");
+        for (var i = 0; i < set.Evaluations.Count; i++)
+        {
+            var e = set.Evaluations[i];
+            var m = e.Metrics;
+            (string, string)[] key = [("eval", Count(i)), ("model", e.Model.Name)];
+            html.Append("<tr><th scope=\"row\">").Append(E(e.Model.Name)).Append("</th><td class=\"text\">").Append(E(e.Data.Path)).Append("</td>")
+                .Append(Num("examples", Count(e.Data.Examples), key))
+                .Append(Num("accuracy", Score(m.Accuracy), key))
+                .Append(Num("macro-precision", Score(m.Macro.Precision), key))
+                .Append(Num("macro-recall", Score(m.Macro.Recall), key))
+                .Append(Num("macro-f1", Score(m.Macro.F1), key))
+                .Append(Num("weighted-precision", Score(m.Weighted.Precision), key))
+                .Append(Num("weighted-recall", Score(m.Weighted.Recall), key))
+                .Append(Num("weighted-f1", Score(m.Weighted.F1), key))
+                .Append(m.Auroc is { } auroc ? Num("auroc", Score(auroc), key) : MissingCell())
+                .Append(Num("log-loss", Score(m.LogLoss), key))
+                .Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n");
+
+        for (var i = 0; i < set.Evaluations.Count; i++)
+        {
+            WriteEvaluation(html, set.Evaluations[i], i);
+        }
+
+        html.Append("</section>\n");
+    }
+
+    private static void WriteEvaluation(StringBuilder html, Evaluation e, int index)
+    {
+        var m = e.Metrics;
+        (string, string)[] key = [("eval", Count(index)), ("model", e.Model.Name)];
+        html.Append("<section class=\"evaluation\" data-eval=\"").Append(Count(index)).Append("\">\n<h3>").Append(Count(index + 1)).Append(". ").Append(E(e.Model.Name))
+            .Append(" on <code>").Append(E(e.Data.Path)).Append("</code> (").Append(Count(e.Data.Examples)).Append(" examples)</h3>\n");
+        html.Append("<p class=\"muted\">Model file <code>").Append(E(e.Model.Path)).Append("</code>, <span ").Append(Attributes("file-size-mb", key)).Append('>')
+            .Append(Megabytes(e.Model.FileSizeBytes)).Append("</span> MB");
+        if (!string.IsNullOrEmpty(e.Model.GraphForm))
+        {
+            html.Append(", graph ").Append(E(e.Model.GraphForm));
+        }
+
+        if (!string.IsNullOrEmpty(e.Model.Quantization))
+        {
+            html.Append(", quantization ").Append(E(e.Model.Quantization));
+        }
+
+        html.Append(".</p>\n<div class=\"row\">\n<div>\n<h4>Per class</h4>\n<table class=\"per-class\">\n<thead><tr>");
+        HeaderCells(html, "Label", "Precision", "Recall", "F1", "Support", "Accuracy");
+        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (var c in m.PerClass)
+        {
+            (string, string)[] classKey = [.. key, ("label", c.Label)];
+            html.Append("<tr><th scope=\"row\">").Append(E(c.Label)).Append("</th>")
+                .Append(Num("precision", Score(c.Precision), classKey))
+                .Append(Num("recall", Score(c.Recall), classKey))
+                .Append(Num("f1", Score(c.F1), classKey))
+                .Append(Num("support", Count(c.Support), classKey))
+                .Append(Num("accuracy", Score(c.Accuracy), classKey))
+                .Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n</div>\n<figure>").Append(SvgCharts.PerClassBars(m, e.Model.Name))
+            .Append("<figcaption>Precision, recall and F1 per class (0 to 1).</figcaption></figure>\n</div>\n");
+
+        html.Append("<div class=\"row\">\n<div>\n<h4>Confusion matrix</h4>\n<table class=\"confusion\">\n<thead><tr><th>true \\ predicted</th>");
+        foreach (var label in m.Labels)
+        {
+            html.Append("<th>").Append(E(label)).Append("</th>");
+        }
+
+        html.Append("</tr></thead>\n<tbody>\n");
+        for (var t = 0; t < m.Labels.Count; t++)
+        {
+            html.Append("<tr><th scope=\"row\">").Append(E(m.Labels[t])).Append("</th>");
+            for (var p = 0; p < m.Labels.Count; p++)
+            {
+                html.Append(Num("confusion", Count(m.ConfusionMatrix[t][p]), [.. key, ("true", m.Labels[t]), ("pred", m.Labels[p])]));
+            }
+
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n</div>\n<figure>").Append(SvgCharts.ConfusionHeatmap(m, e.Model.Name))
+            .Append("<figcaption>Rows are true labels, columns predictions; shading is the share of the true label's examples (row-normalised), with the count in each cell.</figcaption></figure>\n</div>\n</section>\n");
+    }
+
+    // ---- comparisons ------------------------------------------------------------------------------------------
+
+    private static void WriteComparisons(StringBuilder html, ReportSet set)
+    {
+        html.Append("<section id=\"comparison\">\n<h2>Comparison</h2>\n<table class=\"comparison\">\n<thead><tr>");
+        HeaderCells(html, "Baseline", "Variant", "Δ accuracy", "Δ macro F1", "Δ weighted F1", "Argmax agreement", "Flipped");
+        html.Append("</tr></thead>\n<tbody>\n");
+        for (var i = 0; i < set.Comparisons.Count; i++)
+        {
+            var c = set.Comparisons[i];
+            (string, string)[] key = [("comparison", Count(i)), ("baseline", c.Baseline), ("variant", c.Variant)];
+            html.Append("<tr><td>").Append(E(c.Baseline)).Append("</td><td>").Append(E(c.Variant)).Append("</td>")
+                .Append(Num("accuracy-delta", Delta(c.AccuracyDelta), key))
+                .Append(Num("macro-f1-delta", Delta(c.MacroF1Delta), key))
+                .Append(Num("weighted-f1-delta", Delta(c.WeightedF1Delta), key))
+                .Append(Num("agreement", Score(c.ArgmaxAgreement), key))
+                .Append(Num("flipped", Count(c.Flipped.Count), key))
+                .Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n");
+
+        for (var i = 0; i < set.Comparisons.Count; i++)
+        {
+            var c = set.Comparisons[i];
+            if (c.Flipped.Count == 0)
+            {
+                continue;
+            }
+
+            var shown = Math.Min(ReportSet.FlippedShown, c.Flipped.Count);
+            html.Append("<h3>").Append(E(c.Baseline)).Append(" → ").Append(E(c.Variant)).Append(": flipped examples (")
+                .Append(shown == c.Flipped.Count ? $"all {Count(shown)}" : $"first {Count(shown)} of {Count(c.Flipped.Count)}").Append(")</h3>\n");
+            html.Append("<table class=\"flipped\">\n<thead><tr>");
+            HeaderCells(html, "Index", "Expected", c.Baseline, c.Variant, "Text");
+            html.Append("</tr></thead>\n<tbody>\n");
+            for (var row = 0; row < shown; row++)
+            {
+                var f = c.Flipped[row];
+                html.Append("<tr>").Append(Num("index", Count(f.Index), [("comparison", Count(i)), ("row", Count(row))]))
+                    .Append("<td>").Append(E(f.Expected)).Append("</td><td>").Append(E(f.Baseline)).Append("</td><td>").Append(E(f.Variant))
+                    .Append("</td><td class=\"text\">").Append(E(f.Text)).Append("</td></tr>\n");
+            }
+
+            html.Append("</tbody>\n</table>\n");
+        }
+
+        html.Append("</section>\n");
+    }
+
+    // ---- benchmarks -------------------------------------------------------------------------------------------
+
+    private static void WriteBenchmarks(StringBuilder html, ReportSet set)
+    {
+        html.Append("<section id=\"benchmark\">\n<h2>Benchmark</h2>\n<table class=\"benchmark\">\n<thead><tr>");
+        HeaderCells(html, "Model", "Load ms", "Peak working set MB", "File size MB");
+        html.Append("</tr></thead>\n<tbody>\n");
+        for (var i = 0; i < set.Benchmarks.Count; i++)
+        {
+            var b = set.Benchmarks[i];
+            (string, string)[] key = [("benchmark", Count(i)), ("model", b.Model.Name)];
+            html.Append("<tr><th scope=\"row\">").Append(E(b.Model.Name)).Append("</th>")
+                .Append(Num("load-ms", Milliseconds(b.LoadMs), key))
+                .Append(Num("peak-working-set-mb", Megabytes(b.PeakWorkingSetBytes), key))
+                .Append(Num("file-size-mb", Megabytes(b.Model.FileSizeBytes), key))
+                .Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n<h4>Latency per call (one batch)</h4>\n<table class=\"runs\">\n<thead><tr>");
+        HeaderCells(html, "Model", "Mode", "Batch", "Seq", "Iterations", "p50 ms", "p95 ms", "p99 ms", "Mean ms", "Std ms", "Items/s");
+        html.Append("</tr></thead>\n<tbody>\n");
+        for (var i = 0; i < set.Benchmarks.Count; i++)
+        {
+            var b = set.Benchmarks[i];
+            foreach (var run in b.Runs)
+            {
+                var key = RunKey(i, b, run);
+                html.Append("<tr><th scope=\"row\">").Append(E(b.Model.Name)).Append("</th><td>").Append(E(run.Mode)).Append("</td><td class=\"num\">")
+                    .Append(Count(run.Batch)).Append("</td><td class=\"num\">").Append(Sequence(run.Sequence)).Append("</td>")
+                    .Append(Num("iterations", Count(run.Iterations), key))
+                    .Append(Num("p50", Milliseconds(run.P50Ms), key))
+                    .Append(Num("p95", Milliseconds(run.P95Ms), key))
+                    .Append(Num("p99", Milliseconds(run.P99Ms), key))
+                    .Append(Num("mean", Milliseconds(run.MeanMs), key))
+                    .Append(Num("std", Milliseconds(run.StdMs), key))
+                    .Append(Num("items-per-second", Rate(run.ItemsPerSecond), key))
+                    .Append("</tr>\n");
+            }
+        }
+
+        html.Append("</tbody>\n</table>\n<h4>Latency histograms</h4>\n<div class=\"charts\">\n");
+        foreach (var b in set.Benchmarks)
+        {
+            foreach (var run in b.Runs)
+            {
+                html.Append("<figure>").Append(SvgCharts.LatencyHistogram(run, b.Model.Name)).Append("<figcaption><strong>").Append(E(b.Model.Name)).Append("</strong> · ")
+                    .Append(E(run.Mode)).Append(" · batch ").Append(Count(run.Batch)).Append(" · seq ").Append(Sequence(run.Sequence)).Append(" · ")
+                    .Append(Count(run.LatenciesMs.Count)).Append(" calls; lines at p50 and p95 (dashed)</figcaption></figure>\n");
+            }
+        }
+
+        html.Append("</div>\n</section>\n");
+    }
+
+    private static (string, string)[] RunKey(int benchmark, BenchmarkResult b, LatencyRun run) =>
+    [
+        ("benchmark", Count(benchmark)), ("model", b.Model.Name), ("mode", run.Mode), ("batch", Count(run.Batch)), ("seq", Sequence(run.Sequence)),
+    ];
+
+    private static void WriteScatter(StringBuilder html, IReadOnlyList<LatencyAccuracyPoint> points)
+    {
+        var data = points.Select(p => p.DataPath).Distinct().ToList();
+        html.Append("<section id=\"accuracy-latency\">\n<h2>Accuracy vs latency</h2>\n<figure>").Append(SvgCharts.LatencyAccuracyScatter(points))
+            .Append("<figcaption>One point per model with both an evaluation and a benchmark: x is the p50 latency per call at the smallest benchmarked batch, y the accuracy on ")
+            .Append(string.Join(", ", data.Select(d => "<code>" + E(d) + "</code>"))).Append(".</figcaption></figure>\n</section>\n");
+    }
+
+    // ---- quantization -----------------------------------------------------------------------------------------
+
+    private static void WriteQuantization(StringBuilder html, QuantizationSummary q, int index, int total)
+    {
+        (string, string)[] key = [("quantization", Count(index))];
+        html.Append("<section class=\"quantization\" data-quantization=\"").Append(Count(index)).Append("\">\n<h2>Quantization")
+            .Append(total > 1 ? $" {Count(index + 1)}" : "").Append("</h2>\n<p><span class=\"badge ").Append(q.Accepted ? "accepted\">Accepted" : "refused\">Refused")
+            .Append("</span> ").Append(E(q.Reason)).Append("</p>\n<table class=\"quantization-summary\">\n<thead><tr>");
+        HeaderCells(html, "Measure", "Value");
+        html.Append("</tr></thead>\n<tbody>\n");
+        SummaryRow(html, "Max accuracy drop", "max-accuracy-drop", Score(q.MaxAccuracyDrop), key);
+        SummaryRow(html, "Accuracy fp32", "accuracy-fp32", q.AccuracyFp32 is { } a32 ? Score(a32) : null, key);
+        SummaryRow(html, "Accuracy int8", "accuracy-int8", q.AccuracyInt8 is { } a8 ? Score(a8) : null, key);
+        SummaryRow(html, "Argmax agreement", "agreement", q.ArgmaxAgreement is { } agreement ? Score(agreement) : null, key);
+        SummaryRow(html, "fp32 size MB", "fp32-size-mb", Megabytes(q.Fp32SizeBytes), key);
+        SummaryRow(html, "int8 size MB", "int8-size-mb", q.Int8SizeBytes is { } s8 ? Megabytes(s8) : null, key);
+        html.Append("</tbody>\n</table>\n<p>Kept in fp32: ").Append(KeptList(q.KeptFp32)).Append("</p>\n");
+
+        if (q.Attempts.Count > 0)
+        {
+            html.Append("<h4>Attempts</h4>\n<table class=\"attempts\">\n<thead><tr>");
+            HeaderCells(html, "Attempt", "Kept fp32", "Accuracy", "Accuracy drop", "Argmax agreement", "Within budget");
+            html.Append("</tr></thead>\n<tbody>\n");
+            foreach (var a in q.Attempts)
+            {
+                (string, string)[] attemptKey = [.. key, ("attempt", Count(a.Attempt))];
+                html.Append("<tr><td class=\"num\">").Append(Count(a.Attempt)).Append("</td><td>").Append(KeptList(a.KeptFp32)).Append("</td>")
+                    .Append(a.Accuracy is { } acc ? Num("accuracy", Score(acc), attemptKey) : MissingCell())
+                    .Append(a.AccuracyDrop is { } drop ? Num("accuracy-drop", Score(drop), attemptKey) : MissingCell())
+                    .Append(a.ArgmaxAgreement is { } agr ? Num("agreement", Score(agr), attemptKey) : MissingCell())
+                    .Append("<td>").Append(a.WithinBudget ? "yes" : "no").Append("</td></tr>\n");
+            }
+
+            html.Append("</tbody>\n</table>\n");
+        }
+
+        html.Append("</section>\n");
+    }
+
+    private static void SummaryRow(StringBuilder html, string name, string metric, string? value, (string, string)[] key) =>
+        html.Append("<tr><th scope=\"row\">").Append(name).Append("</th>").Append(value is null ? MissingCell() : Num(metric, value, key)).Append("</tr>\n");
+
+    private static string KeptList(IReadOnlyList<string> kept) =>
+        kept.Count == 0 ? "none" : string.Join(", ", kept.Select(k => "<code>" + E(k) + "</code>"));
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private static string E(string? text) => HtmlText.Escape(text);
+
+    private static void HeaderCells(StringBuilder html, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            html.Append("<th>").Append(E(name)).Append("</th>");
+        }
+    }
+
+    private static string Num(string metric, string value, (string Name, string Value)[] key) =>
+        $"<td class=\"num\" {Attributes(metric, key)}>{E(value)}</td>";
+
+    private static string MissingCell() => $"<td class=\"num missing\">{Missing}</td>";
+
+    private static string Attributes(string metric, (string Name, string Value)[] key)
+    {
+        var sb = new StringBuilder("data-metric=\"").Append(metric).Append('"');
+        foreach (var (name, value) in key)
+        {
+            sb.Append(" data-").Append(name).Append("=\"").Append(E(value)).Append('"');
+        }
+
+        return sb.ToString();
+    }
+}

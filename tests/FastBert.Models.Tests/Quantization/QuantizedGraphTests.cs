@@ -1,0 +1,130 @@
+using FastBert.Models.Checkpoints;
+using FastBert.Models.Configuration;
+using FastBert.Models.Onnx;
+using FastBert.Models.Onnx.Proto;
+using FastBert.Models.Quantization;
+using FastBert.Tests;
+
+namespace FastBert.Models.Tests.Quantization;
+
+/// <summary>What the writer emits for a quantization plan.</summary>
+public sealed class QuantizedGraphTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "fastbert-quantized-graph", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void DefaultPlan_WritesEveryEncoderLinearAsDynamicQuantizeMatMul_AndKeepsTheHeadFp32()
+    {
+        var graph = Build(TestPaths.SmsModel, new QuantizationPlan()).Graph;
+
+        var quantized = graph.Node.Where(n => n.OpType == "DynamicQuantizeMatMul").Select(n => n.Output[0]).ToList();
+        Assert.Equal(QuantizationPlan.LinearLayers(Config(TestPaths.SmsModel)), quantized);
+        Assert.All(graph.Node.Where(n => n.OpType == "DynamicQuantizeMatMul"), n => Assert.Equal(OnnxGraphBuilder.MicrosoftDomain, n.Domain));
+        Assert.Contains(graph.Node, n => n.OpType == "MatMul" && n.Output[0] == "head/dense/matmul");
+        Assert.Contains(graph.Node, n => n.OpType == "MatMul" && n.Output[0] == "head/classifier");
+        Assert.Equal((int)TensorProto.Types.DataType.Int8, Initializer(graph, "emb/word_table_int8").DataType);
+        Assert.Equal([30522L, 1L], Initializer(graph, "emb/word_scales").Dims);
+        Assert.Equal((int)TensorProto.Types.DataType.Float, Initializer(graph, "emb/position_table").DataType);
+        Assert.DoesNotContain(graph.Initializer, t => t.Name == "emb/word_table");
+    }
+
+    [Fact]
+    public void KeptLayers_StayFloatMatMuls()
+    {
+        var plan = new QuantizationPlan { KeepFp32 = new HashSet<string> { "layer0/q", "layer1/ffn_out" } };
+
+        var graph = Build(TestPaths.SmsModel, plan).Graph;
+
+        Assert.Equal(10, graph.Node.Count(n => n.OpType == "DynamicQuantizeMatMul"));
+        Assert.Contains(graph.Node, n => n.OpType == "MatMul" && n.Output[0] == "layer0/q/matmul");
+        Assert.Contains(graph.Node, n => n.OpType == "MatMul" && n.Output[0] == "layer1/ffn_out/matmul");
+        Assert.Equal((int)TensorProto.Types.DataType.Float, Initializer(graph, "layer0/q_w").DataType);
+    }
+
+    [Fact]
+    public void PerTensorPlan_WritesScalarScales_PerChannelOnePerOutputColumn()
+    {
+        var perChannel = Build(TestPaths.SmsModel, new QuantizationPlan()).Graph;
+        var perTensor = Build(TestPaths.SmsModel, new QuantizationPlan { PerChannel = false }).Graph;
+
+        Assert.Equal([512L], Initializer(perChannel, "layer0/ffn_in_w_scale").Dims);
+        Assert.Empty(Initializer(perTensor, "layer0/ffn_in_w_scale").Dims);
+        Assert.Equal([128L, 512L], Initializer(perTensor, "layer0/ffn_in_w_int8").Dims);
+    }
+
+    [Fact]
+    public void WordEmbeddingsCanStayFp32()
+    {
+        var graph = Build(TestPaths.EmotionModel, new QuantizationPlan { QuantizeWordEmbeddings = false }).Graph;
+
+        Assert.Equal((int)TensorProto.Types.DataType.Float, Initializer(graph, "emb/word_table").DataType);
+        Assert.DoesNotContain(graph.Initializer, t => t.Name == "emb/word_table_int8");
+    }
+
+    [Fact]
+    public void FusedFormWithAPlan_IsRefused()
+    {
+        var config = Config(TestPaths.SmsModel);
+
+        var error = Assert.Throws<ExportException>(() => new TransformerGraphWriter(FastBert.Models.Export.OnnxExporter.ToSpec(config), _ => throw new InvalidOperationException(), OnnxGraphForm.Fused, new QuantizationPlan()));
+
+        Assert.Contains("Standard", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MatMulIntegerForm_PredictsLikeTheContribOp_OnHeldOutMessages()
+    {
+        var texts = QuantizationTestData.SmsHeldOut().Take(300).Select(e => e.Text).ToList();
+        var contrib = Logits(Write("contrib", new QuantizationPlan()), texts);
+        var standard = Logits(Write("standard", new QuantizationPlan { MatMul = QuantizedMatMulKind.MatMulInteger }), texts);
+        var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(_root, "standard", "model.onnx"))).Graph;
+
+        Assert.Equal(12, graph.Node.Count(n => n.OpType == "MatMulInteger"));
+        Assert.Equal(12, graph.Node.Count(n => n.OpType == "DynamicQuantizeLinear"));
+        for (var i = 0; i < contrib.Length; i++)
+        {
+            Assert.Equal(contrib[i], standard[i], 2e-3f);
+        }
+    }
+
+    private static TensorProto Initializer(GraphProto graph, string name) => graph.Initializer.Single(t => t.Name == name);
+
+    private static TransformerConfig Config(string folder) => TransformerConfig.Load(Path.Combine(folder, "config.json"));
+
+    private static ModelProto Build(string folder, QuantizationPlan plan)
+    {
+        using var checkpoint = CheckpointLoader.Open(folder);
+        return ModelProto.Parser.ParseFrom(Int8Quantizer.BuildOnnx(Config(folder), checkpoint, plan));
+    }
+
+    private string Write(string name, QuantizationPlan plan)
+    {
+        var folder = Path.Combine(_root, name);
+        Directory.CreateDirectory(folder);
+        using (var checkpoint = CheckpointLoader.Open(TestPaths.SmsModel))
+        {
+            File.WriteAllBytes(Path.Combine(folder, "model.onnx"), Int8Quantizer.BuildOnnx(Config(TestPaths.SmsModel), checkpoint, plan));
+        }
+
+        foreach (var file in new[] { "config.json", "vocab.txt", "tokenizer_config.json" })
+        {
+            File.Copy(Path.Combine(TestPaths.SmsModel, file), Path.Combine(folder, file));
+        }
+
+        return folder;
+    }
+
+    private static float[] Logits(string folder, IReadOnlyList<string> texts)
+    {
+        using var model = BertModel.Load(folder);
+        return model.ClassifyBatch(texts).SelectMany(r => r.Logits).ToArray();
+    }
+}

@@ -1,0 +1,121 @@
+using System.Buffers.Binary;
+using System.Text.RegularExpressions;
+using FastBert.Models.Reports;
+
+namespace FastBert.Models.Tests.Reports;
+
+/// <summary>
+/// report.html in a real browser (Debian's headless Chromium): it renders, and the numbers in the rendered DOM equal
+/// the JSON's. Set FASTBERT_TEST_ARTIFACTS to a directory to keep the rendered HTML and screenshot for a look.
+/// </summary>
+public sealed class HtmlChromiumTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "fastbert-report-chromium", Guid.NewGuid().ToString("N"));
+
+    public HtmlChromiumTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void RenderedDom_NumbersEqualTheJson()
+    {
+        Chromium.RequireInstalled();
+        var rendered = RenderSamples();
+
+        var dom = Chromium.DumpDom(rendered.HtmlPath);
+
+        // Compare with the reports as read back from the JSON files, formatted as documented.
+        var fromJson = JsonInputs().Select(p => Report.FromJson(File.ReadAllText(p), p)).ToList();
+        var found = ExpectedMetrics.Parse(dom);
+        ExpectedMetrics.AssertMatches(ExpectedMetrics.For(fromJson), found);
+        Assert.True(found.Count > 200, $"only {found.Count} data-metric elements in the DOM");
+        Assert.Equal("0.9919", found[ExpectedMetrics.Key("accuracy", ("eval", "0"), ("model", "fp32"))]);
+        Assert.Equal("3", found[ExpectedMetrics.Key("confusion", ("eval", "0"), ("model", "fp32"), ("true", "ham"), ("pred", "spam"))]);
+        Assert.Equal(
+            ExpectedMetrics.Ms(fromJson[1].Benchmarks[0].Runs[0].P50Ms),
+            found[ExpectedMetrics.Key("p50", ("benchmark", "0"), ("model", "fp32"), ("mode", "data"), ("batch", "1"), ("seq", "dynamic"))]);
+
+        // The browser built the charts and kept example texts as text.
+        Assert.Equal(11, Regex.Matches(dom, "<svg ").Count);
+        Assert.Contains("&lt;script&gt;alert('x')&lt;/script&gt; call me | now", dom);
+        Assert.Contains("http://win.example.com/claim", dom);
+        Assert.DoesNotContain("<script", dom, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Screenshot_IsANonTrivialPng()
+    {
+        Chromium.RequireInstalled();
+        var rendered = RenderSamples();
+        var png = Path.Combine(_root, "report.png");
+
+        Chromium.Screenshot(rendered.HtmlPath, png, 1280, 2000);
+
+        var bytes = File.ReadAllBytes(png);
+        Assert.True(bytes.Length > 60_000, $"screenshot is only {bytes.Length} bytes");
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+        Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(bytes, 12, 4));
+        Assert.Equal(1280, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4)));
+        Assert.Equal(2000, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)));
+        KeepArtifacts(rendered.HtmlPath, png);
+    }
+
+    [Fact]
+    public void HostileLabelsAndTexts_StayTextInTheBrowser()
+    {
+        Chromium.RequireInstalled();
+        var report = HtmlReportWriterTests.HostileReport();
+        var json = Path.Combine(_root, "hostile.json");
+        File.WriteAllText(json, report.ToJson());
+        var rendered = ReportRenderer.RenderToDirectory([json], Path.Combine(_root, "hostile"));
+
+        var dom = Chromium.DumpDom(rendered.HtmlPath);
+
+        Assert.DoesNotContain("<b>", dom);
+        Assert.DoesNotContain("<i x=", dom);
+        Assert.Contains("&lt;b&gt;broken?&lt;/b&gt; url(x) @import http://evil.example", dom);
+        // One table row per flipped example: the "</td></tr></table>" in the text did not end the table.
+        Assert.Single(Regex.Matches(dom, "data-metric=\"index\""));
+        ExpectedMetrics.AssertMatches(ExpectedMetrics.For([report]), ExpectedMetrics.Parse(dom));
+    }
+
+    private string[] JsonInputs()
+    {
+        var names = new[] { "sms-eval.json", "sms-bench.json", "sms-quantize.json", "emotion-eval.json" };
+        var paths = names.Select(n => Path.Combine(_root, "in", n)).ToArray();
+        if (!File.Exists(paths[0]))
+        {
+            Directory.CreateDirectory(Path.Combine(_root, "in"));
+            var reports = SampleReports.All();
+            for (var i = 0; i < paths.Length; i++)
+            {
+                File.WriteAllText(paths[i], reports[i].ToJson());
+            }
+        }
+
+        return paths;
+    }
+
+    private RenderedReport RenderSamples() => ReportRenderer.RenderToDirectory(JsonInputs(), Path.Combine(_root, "out"));
+
+    private static void KeepArtifacts(params string[] files)
+    {
+        var directory = Environment.GetEnvironmentVariable("FASTBERT_TEST_ARTIFACTS");
+        if (string.IsNullOrEmpty(directory))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(directory);
+        foreach (var file in files)
+        {
+            File.Copy(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text.Json;
+using FastBert.Models.Reports;
+
+namespace FastBert.Models.Tests.Reports;
+
+public sealed class ReportRendererTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "fastbert-report-renderer", Guid.NewGuid().ToString("N"));
+
+    public ReportRendererTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private string WriteJson(string name, string content)
+    {
+        var path = Path.Combine(_root, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    [Fact]
+    public void OneInput_WritesMarkdownHtmlAndTheSameJson()
+    {
+        var report = SampleReports.SmsEvaluation();
+        var input = WriteJson("sms-eval.json", report.ToJson());
+        var output = Path.Combine(_root, "out");
+
+        var rendered = ReportRenderer.RenderToDirectory([input], output);
+
+        Assert.Equal(Path.Combine(output, "report.md"), rendered.MarkdownPath);
+        Assert.Equal(MarkdownReportWriter.Write([report]), File.ReadAllText(rendered.MarkdownPath));
+        Assert.Equal(HtmlReportWriter.Write([report]), File.ReadAllText(rendered.HtmlPath));
+        Assert.Equal(File.ReadAllText(input).TrimEnd('\n'), File.ReadAllText(rendered.JsonPath).TrimEnd('\n'));
+        Assert.Equal(report.ToJson(), Report.FromJson(File.ReadAllText(rendered.JsonPath), rendered.JsonPath).ToJson());
+        Assert.Equal(["report.html", "report.json", "report.md"], Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void SeveralInputs_MergeIntoAJsonArrayInOrder_KeepingUnknownFields()
+    {
+        var reports = SampleReports.All();
+        var paths = reports.Select((r, i) => WriteJson($"in-{i}.json", r.ToJson())).ToList();
+        // A newer writer may add fields; the merged report.json keeps them.
+        var withExtra = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(paths[0]))!;
+        withExtra["futureField"] = JsonSerializer.SerializeToElement(new { note = "kept" });
+        File.WriteAllText(paths[0], JsonSerializer.Serialize(withExtra));
+        var output = Path.Combine(_root, "out");
+
+        var rendered = ReportRenderer.RenderToDirectory(paths, output);
+
+        using var merged = JsonDocument.Parse(File.ReadAllText(rendered.JsonPath));
+        Assert.Equal(JsonValueKind.Array, merged.RootElement.ValueKind);
+        var elements = merged.RootElement.EnumerateArray().ToList();
+        Assert.Equal(4, elements.Count);
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var back = Report.FromJson(elements[i].GetRawText(), $"element {i}");
+            Assert.Equal(reports[i].ToJson(), back.ToJson());
+        }
+
+        Assert.Equal("kept", elements[0].GetProperty("futureField").GetProperty("note").GetString());
+        var md = File.ReadAllText(rendered.MarkdownPath);
+        Assert.Contains("## Evaluation", md);
+        Assert.Contains("## Benchmark", md);
+        Assert.Contains("## Quantization", md);
+        Assert.Contains("| emotion-distilbert-tiny |", md);
+    }
+
+    [Fact]
+    public void MalformedJson_NamesTheFileAndWritesNothing()
+    {
+        var good = WriteJson("good.json", SampleReports.SmsEvaluation().ToJson());
+        var json = SampleReports.SmsBenchmark().ToJson();
+        var bad = WriteJson("broken-bench.json", json[..(json.Length / 2)]);
+        var output = Path.Combine(_root, "out");
+
+        var error = Assert.Throws<InvalidDataException>(() => ReportRenderer.RenderToDirectory([good, bad], output));
+
+        Assert.Contains(bad, error.Message);
+        Assert.DoesNotContain(good, error.Message);
+        Assert.False(Directory.Exists(output), "the output directory was created although an input was bad");
+    }
+
+    [Fact]
+    public void MalformedJson_LeavesAnExistingReportUntouched()
+    {
+        var output = Path.Combine(_root, "out");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "report.md"), "previous");
+        var bad = WriteJson("not-json.json", "{ \"schema\": \"fastbert.report/v1\", \"kind\": ");
+
+        var error = Assert.Throws<InvalidDataException>(() => ReportRenderer.RenderToDirectory([bad], output));
+
+        Assert.Contains("not-json.json", error.Message);
+        Assert.Equal("previous", File.ReadAllText(Path.Combine(output, "report.md")));
+        Assert.Equal(["report.md"], Directory.GetFiles(output).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData("wrong-schema", "expected schema")]
+    [InlineData("null-machine", "machine is missing")]
+    [InlineData("null-labels", "evaluations[0].metrics.labels is missing")]
+    [InlineData("ragged-matrix", "evaluations[0].metrics.confusionMatrix[1] has 1 columns for 2 labels")]
+    [InlineData("null-latencies", "benchmarks[0].runs[0].latenciesMs is missing")]
+    [InlineData("array", "not a fastbert report")]
+    public void InvalidReport_NamesTheFileAndTheProblem(string problem, string message)
+    {
+        var json = problem switch
+        {
+            "wrong-schema" => SampleReports.SmsEvaluation().ToJson().Replace("fastbert.report/v1", "fastbert.report/v0"),
+            "null-machine" => Edit(SampleReports.SmsEvaluation(), r => r["machine"] = null),
+            "null-labels" => Edit(SampleReports.SmsEvaluation(), r => r["evaluations"]![0]!["metrics"]!["labels"] = null),
+            "ragged-matrix" => Edit(SampleReports.SmsEvaluation(), r => r["evaluations"]![0]!["metrics"]!["confusionMatrix"]![1] = new System.Text.Json.Nodes.JsonArray(6)),
+            "null-latencies" => Edit(SampleReports.SmsBenchmark(), r => r["benchmarks"]![0]!["runs"]![0]!["latenciesMs"] = null),
+            _ => "[]",
+        };
+        var path = WriteJson($"{problem}.json", json);
+        var output = Path.Combine(_root, "out");
+
+        var error = Assert.Throws<InvalidDataException>(() => ReportRenderer.RenderToDirectory([path], output));
+
+        Assert.StartsWith(path + ":", error.Message);
+        Assert.Contains(message, error.Message);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void MissingFile_IsNamed()
+    {
+        var missing = Path.Combine(_root, "nope.json");
+
+        var error = Assert.Throws<FileNotFoundException>(() => ReportRenderer.RenderToDirectory([missing], Path.Combine(_root, "out")));
+
+        Assert.Contains(missing, error.Message);
+    }
+
+    [Fact]
+    public void NoInputs_IsAnArgumentError()
+    {
+        Assert.Throws<ArgumentException>(() => ReportRenderer.RenderToDirectory([], Path.Combine(_root, "out")));
+    }
+
+    [Fact]
+    public void Rerender_ReplacesFilesAndLeavesNoTemporaries()
+    {
+        var output = Path.Combine(_root, "out");
+        var first = WriteJson("a.json", SampleReports.SmsEvaluation().ToJson());
+        var second = WriteJson("b.json", SampleReports.EmotionEvaluation().ToJson());
+
+        ReportRenderer.RenderToDirectory([first], output);
+        var rendered = ReportRenderer.RenderToDirectory([second], output);
+
+        Assert.Contains("emotion-distilbert-tiny", File.ReadAllText(rendered.MarkdownPath));
+        Assert.DoesNotContain("| fp32 |", File.ReadAllText(rendered.MarkdownPath));
+        Assert.Equal(3, Directory.GetFiles(output).Length);
+        Assert.Empty(Directory.GetFiles(output, ".*"));
+    }
+
+    private static string Edit(Report report, Action<System.Text.Json.Nodes.JsonNode> edit)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(report.ToJson())!;
+        edit(node);
+        return node.ToJsonString();
+    }
+}
