@@ -28,6 +28,7 @@ public static class Cli
             ExportCommand.Create(),
             EvaluateCommand.Create(),
             BenchmarkCommand.Create(),
+            ReportCommand.Create(),
         };
         return root;
     }
@@ -57,7 +58,7 @@ public static class Cli
                 return ExitCodes.Usage;
             }
             catch (Exception ex) when (ex is InputLineException or ModelLoadException or TokenizerLoadException or DirectoryNotFoundException or FileNotFoundException
-                or ExportException or CheckpointFormatException or ConfigException or DataFormatException)
+                or ExportException or CheckpointFormatException or ConfigException or DataFormatException or InvalidDataException)
             {
                 error.WriteLine($"fastbert: error: {ex.Message}");
                 return ExitCodes.InputError;

@@ -12,7 +12,7 @@ public static class MachineDescription
             RuntimeInformation.OSDescription,
             CpuName(),
             Environment.ProcessorCount,
-            RuntimeInformation.FrameworkDescription,
+            Environment.Version.ToString(),
             typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version?.ToString() ?? "unknown");
     }
 

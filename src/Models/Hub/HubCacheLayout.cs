@@ -161,21 +161,22 @@ internal sealed class HubCacheLayout
             return path;
         }
 
-        File.Delete(path);
+        // Made under a temporary name, then renamed over the old entry: concurrent pulls never see a half-made file.
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         if (useSymlinks)
         {
             try
             {
-                File.CreateSymbolicLink(path, relative);
+                File.CreateSymbolicLink(temporary, relative);
+                File.Move(temporary, path, overwrite: true);
                 return path;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
             {
-                File.Delete(path);
+                File.Delete(temporary);
             }
         }
 
-        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         File.Copy(blob, temporary);
         File.Move(temporary, path, overwrite: true);
         return path;

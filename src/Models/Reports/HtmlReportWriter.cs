@@ -36,7 +36,7 @@ public static class HtmlReportWriter
     private const string Style = """
         :root { color-scheme: light; }
         * { box-sizing: border-box; }
-        body { margin: 0; padding: 24px 32px 48px; max-width: 1240px; color: #1f2328; background: #ffffff;
+        body { margin: 0; padding: 24px 32px 48px; max-width: 1360px; color: #1f2328; background: #ffffff;
           font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "Liberation Sans", Arial, sans-serif;
           font-size: 14px; line-height: 1.45; }
         h1 { font-size: 26px; margin: 0 0 8px; }
@@ -45,7 +45,7 @@ public static class HtmlReportWriter
         h4 { font-size: 14px; margin: 12px 0 6px; color: #424a53; }
         p { margin: 6px 0; }
         code { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px;
-          background: #f6f8fa; border-radius: 4px; padding: 1px 4px; white-space: pre-wrap; word-break: break-all; }
+          background: #f6f8fa; border-radius: 4px; padding: 1px 4px; white-space: pre-wrap; overflow-wrap: anywhere; }
         dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 8px 0 0; }
         dl.meta dt { font-weight: 600; color: #424a53; }
         dl.meta dd { margin: 0; }
@@ -53,11 +53,16 @@ public static class HtmlReportWriter
         table { border-collapse: collapse; margin: 6px 0 14px; font-size: 13px; }
         th, td { border: 1px solid #d0d7de; padding: 4px 9px; vertical-align: top; }
         thead th { background: #f6f8fa; text-align: left; white-space: nowrap; }
-        tbody th { text-align: left; font-weight: 600; background: #fbfcfd; }
+        tbody th { text-align: left; font-weight: 600; background: #fbfcfd; white-space: nowrap; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         td.missing { color: #8c959f; }
         td.text { max-width: 560px; overflow-wrap: anywhere; }
+        td.path { white-space: nowrap; }
+        .wide { overflow-x: auto; max-width: 100%; }
+        .wide table { font-size: 12.5px; }
+        .wide th, .wide td { padding: 4px 7px; }
         .row { display: flex; flex-wrap: wrap; gap: 12px 40px; align-items: flex-start; }
+        .row > * { min-width: 0; max-width: 100%; }
         .charts { display: flex; flex-wrap: wrap; gap: 20px 28px; }
         figure { margin: 6px 0; }
         figcaption { font-size: 12px; color: #57606a; max-width: 460px; }
@@ -156,7 +161,7 @@ public static class HtmlReportWriter
 
     private static void WriteEvaluations(StringBuilder html, ReportSet set)
     {
-        html.Append("<section id=\"evaluation\">\n<h2>Evaluation</h2>\n<table class=\"metrics\">\n<thead><tr>");
+        html.Append("<section id=\"evaluation\">\n<h2>Evaluation</h2>\n<div class=\"wide\"><table class=\"metrics\">\n<thead><tr>");
         HeaderCells(html, "Model", "Data", "Examples", "Accuracy", "Macro P", "Macro R", "Macro F1", "Weighted P", "Weighted R", "Weighted F1", "AUROC", "Log loss");
         html.Append("</tr></thead>\n<tbody>\n");
         for (var i = 0; i < set.Evaluations.Count; i++)
@@ -164,7 +169,7 @@ public static class HtmlReportWriter
             var e = set.Evaluations[i];
             var m = e.Metrics;
             (string, string)[] key = [("eval", Count(i)), ("model", e.Model.Name)];
-            html.Append("<tr><th scope=\"row\">").Append(E(e.Model.Name)).Append("</th><td class=\"text\">").Append(E(e.Data.Path)).Append("</td>")
+            html.Append("<tr><th scope=\"row\">").Append(E(e.Model.Name)).Append("</th><td class=\"path\">").Append(E(e.Data.Path)).Append("</td>")
                 .Append(Num("examples", Count(e.Data.Examples), key))
                 .Append(Num("accuracy", Score(m.Accuracy), key))
                 .Append(Num("macro-precision", Score(m.Macro.Precision), key))
@@ -178,7 +183,7 @@ public static class HtmlReportWriter
                 .Append("</tr>\n");
         }
 
-        html.Append("</tbody>\n</table>\n");
+        html.Append("</tbody>\n</table></div>\n");
 
         for (var i = 0; i < set.Evaluations.Count; i++)
         {
@@ -224,7 +229,7 @@ public static class HtmlReportWriter
         html.Append("</tbody>\n</table>\n</div>\n<figure>").Append(SvgCharts.PerClassBars(m, e.Model.Name))
             .Append("<figcaption>Precision, recall and F1 per class (0 to 1).</figcaption></figure>\n</div>\n");
 
-        html.Append("<div class=\"row\">\n<div>\n<h4>Confusion matrix</h4>\n<table class=\"confusion\">\n<thead><tr><th>true \\ predicted</th>");
+        html.Append("<div class=\"row\">\n<div>\n<h4>Confusion matrix</h4>\n<div class=\"wide\"><table class=\"confusion\">\n<thead><tr><th>true \\ predicted</th>");
         foreach (var label in m.Labels)
         {
             html.Append("<th>").Append(E(label)).Append("</th>");
@@ -242,7 +247,7 @@ public static class HtmlReportWriter
             html.Append("</tr>\n");
         }
 
-        html.Append("</tbody>\n</table>\n</div>\n<figure>").Append(SvgCharts.ConfusionHeatmap(m, e.Model.Name))
+        html.Append("</tbody>\n</table></div>\n</div>\n<figure>").Append(SvgCharts.ConfusionHeatmap(m, e.Model.Name))
             .Append("<figcaption>Rows are true labels, columns predictions; shading is the share of the true label's examples (row-normalised), with the count in each cell.</figcaption></figure>\n</div>\n</section>\n");
     }
 
@@ -314,7 +319,7 @@ public static class HtmlReportWriter
                 .Append("</tr>\n");
         }
 
-        html.Append("</tbody>\n</table>\n<h4>Latency per call (one batch)</h4>\n<table class=\"runs\">\n<thead><tr>");
+        html.Append("</tbody>\n</table>\n<h4>Latency per call (one batch)</h4>\n<div class=\"wide\"><table class=\"runs\">\n<thead><tr>");
         HeaderCells(html, "Model", "Mode", "Batch", "Seq", "Iterations", "p50 ms", "p95 ms", "p99 ms", "Mean ms", "Std ms", "Items/s");
         html.Append("</tr></thead>\n<tbody>\n");
         for (var i = 0; i < set.Benchmarks.Count; i++)
@@ -336,7 +341,7 @@ public static class HtmlReportWriter
             }
         }
 
-        html.Append("</tbody>\n</table>\n<h4>Latency histograms</h4>\n<div class=\"charts\">\n");
+        html.Append("</tbody>\n</table></div>\n<h4>Latency histograms</h4>\n<div class=\"charts\">\n");
         foreach (var b in set.Benchmarks)
         {
             foreach (var run in b.Runs)

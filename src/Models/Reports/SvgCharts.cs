@@ -113,11 +113,14 @@ internal static class SvgCharts
         var shown = classes.Select(c => Truncate(c.Label, MaxLabelChars)).ToList();
         var rotate = shown.Any(l => TextWidth(l, 12) > group - 4);
         var labelWidth = shown.Select(l => TextWidth(l, 12)).DefaultIfEmpty(0).Max();
-        const double left = 44;
         const double top = 30;
         const double plotHeight = 170;
         var plotWidth = Math.Max(n * group, 250);
         var offset = (plotWidth - n * group) / 2;
+
+        // Rotated labels hang down-left from their group's centre: leave room for the first one.
+        var firstCentre = offset + gap / 2 + 1.5 * bar - 1;
+        var left = rotate ? Math.Max(44, TextWidth(shown[0], 12) * 0.71 - firstCentre + 6) : 44;
         var width = left + plotWidth + 14;
         var height = top + plotHeight + (rotate ? labelWidth * 0.71 + 20 : 24);
 
@@ -196,7 +199,9 @@ internal static class SvgCharts
 
         var min = Math.Min(latencies.Min(), Finite(run.P50Ms, latencies.Min()));
         var max = Math.Max(latencies.Max(), Finite(run.P95Ms, latencies.Max()));
-        var targetBins = Math.Clamp((int)Math.Ceiling(Math.Sqrt(latencies.Count)), 5, 40);
+        // About 2.5·√n bins (35 for 200 calls) before rounding the width to a round number: enough to show the shape of
+        // the main mode even when a few slow outliers stretch the range.
+        var targetBins = Math.Clamp((int)Math.Ceiling(2.5 * Math.Sqrt(latencies.Count)), 8, 60);
         var binWidth = NiceStep(Math.Max(max - min, Math.Max(Math.Abs(max) * 1e-3, 1e-6)) / targetBins);
         var start = Math.Floor(min / binWidth) * binWidth;
         var bins = Math.Max(1, (int)Math.Floor((max - start) / binWidth) + 1);
