@@ -100,8 +100,8 @@ public sealed class HubClient : IDisposable
     /// <param name="cancellationToken">Stops the pull; a partial download is kept and resumed next time.</param>
     /// <exception cref="HubException">A subclass says what failed: authentication, repository / revision / file not
     /// found, integrity, pinned commit mismatch, offline without a cache, or the network.</exception>
-    public async Task<HubSnapshot> PullAsync(HubReference reference, IReadOnlyList<string>? files, string? pinnedCommit,
-        IProgress<DownloadProgress>? progress, CancellationToken cancellationToken = default)
+    public async Task<HubSnapshot> PullAsync(HubReference reference, IReadOnlyList<string>? files = null, string? pinnedCommit = null,
+        IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
         var specs = Specs(files);
