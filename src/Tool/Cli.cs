@@ -3,6 +3,7 @@ using System.Reflection;
 using FastBert.Models.Checkpoints;
 using FastBert.Models.Configuration;
 using FastBert.Models.Data;
+using FastBert.Models.Hub;
 using FastBert.Models.Onnx;
 using FastBert.Tokenization;
 using FastBert.Tool.Commands;
@@ -29,6 +30,7 @@ public static class Cli
             EvaluateCommand.Create(),
             BenchmarkCommand.Create(),
             ReportCommand.Create(),
+            PullCommand.Create(),
         };
         return root;
     }
@@ -51,6 +53,11 @@ public static class Cli
             try
             {
                 return parse.Invoke(config);
+            }
+            catch (HubException ex)
+            {
+                error.WriteLine($"fastbert: error: {ex.Message}");
+                return ex is HubNetworkException or HubOfflineException ? ExitCodes.NetworkError : ExitCodes.InputError;
             }
             catch (UsageException ex)
             {

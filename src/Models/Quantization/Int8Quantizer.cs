@@ -259,8 +259,8 @@ public static class Int8Quantizer
         public QuantizeResult Run()
         {
             _request.Progress?.Report($"Reading {_config.ModelType} checkpoint from {_checkpointDirectory}");
-            var fp32Folder = WriteModel("fp32", plan: null);
-            var fp32Size = new FileInfo(Path.Combine(fp32Folder, BertModel.ModelFileName)).Length;
+            var fp32 = BuildOnnx(_config, _read, plan: null);
+            var fp32Size = fp32.LongLength;
             var all = Plan([]);
             if (_request.Examples is null)
             {
@@ -270,6 +270,8 @@ public static class Int8Quantizer
             }
 
             _request.Progress?.Report($"Evaluating fp32 on {Count} examples");
+            var fp32Folder = WriteModel("fp32", fp32);
+            fp32 = [];
             _reference = Evaluate(fp32Folder);
             Directory.Delete(fp32Folder, recursive: true);
 
@@ -445,11 +447,13 @@ public static class Int8Quantizer
 
         private double Accuracy(Outcome outcome) => outcome.Correct / (double)Count;
 
-        private string WriteModel(string name, QuantizationPlan? plan)
+        private string WriteModel(string name, QuantizationPlan plan) => WriteModel(name, BuildOnnx(_config, _read, plan));
+
+        private string WriteModel(string name, byte[] onnx)
         {
             var folder = Path.Combine(_work, $"{++_folders:D3}-{name}");
             Directory.CreateDirectory(folder);
-            File.WriteAllBytes(Path.Combine(folder, BertModel.ModelFileName), BuildOnnx(_config, _read, plan));
+            File.WriteAllBytes(Path.Combine(folder, BertModel.ModelFileName), onnx);
             foreach (var file in OnnxExporter.CopiedFiles)
             {
                 var from = Path.Combine(_checkpointDirectory, file);

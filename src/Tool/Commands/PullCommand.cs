@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Text.Json;
+using FastBert.Models.Hub;
+
+namespace FastBert.Tool.Commands;
+
+/// <summary>
+/// <c>fastbert pull hf:org/name[@rev] [--files a,b] [--json]</c>: downloads into the Hugging Face cache (shared with
+/// Python's huggingface_hub) and prints the snapshot folder.
+/// </summary>
+internal static class PullCommand
+{
+    public static Command Create()
+    {
+        var reference = new Argument<string>("reference") { Description = "hf:org/name[@revision] (revision defaults to main)." };
+        var files = new Option<string?>("--files") { Description = "Comma-separated files (default: config.json, vocab.txt, tokenizer files, model.safetensors or pytorch_model.bin)." };
+        var json = new Option<bool>("--json") { Description = "Print {\"snapshot\",\"commit\",\"files\"} as JSON." };
+        var command = new Command("pull", "Download a model from the Hugging Face Hub (HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, HF_HUB_CACHE/HF_HOME).\nExample: fastbert pull hf:org/name@main")
+        {
+            reference,
+            files,
+            json,
+        };
+        command.SetAction((parse, cancellation) => RunAsync(parse.GetRequiredValue(reference), parse.GetValue(files), parse.GetValue(json), parse.InvocationConfiguration, cancellation));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string referenceText, string? files, bool json, InvocationConfiguration io, CancellationToken cancellation)
+    {
+        HubReference reference;
+        try
+        {
+            reference = HubReference.Parse(referenceText);
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+
+        var fileList = files?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        using var client = new HubClient(new HubOptions());
+        var progress = new Progress<DownloadProgress>(p =>
+        {
+            if (!json && p.TotalBytes is > 10_000_000 && p.BytesDone == p.TotalBytes)
+            {
+                io.Error.WriteLine($"downloaded {p.File} ({p.TotalBytes / 1048576.0:0.0} MB)");
+            }
+        });
+        var snapshot = await client.PullAsync(reference, fileList, null, progress, cancellation);
+        if (json)
+        {
+            io.Output.WriteLine(JsonSerializer.Serialize(new { snapshot = snapshot.Directory, commit = snapshot.Commit, files = snapshot.Files.Keys.Order(StringComparer.Ordinal) }));
+        }
+        else
+        {
+            io.Output.WriteLine(snapshot.Directory);
+        }
+
+        return ExitCodes.Success;
+    }
+}
