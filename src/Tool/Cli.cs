@@ -5,6 +5,7 @@ using FastBert.Models.Configuration;
 using FastBert.Models.Data;
 using FastBert.Models.Hub;
 using FastBert.Models.Onnx;
+using FastBert.Models.Quantization;
 using FastBert.Tokenization;
 using FastBert.Tool.Commands;
 using FastBert.Tool.Io;
@@ -29,6 +30,7 @@ public static class Cli
             ExportCommand.Create(),
             EvaluateCommand.Create(),
             BenchmarkCommand.Create(),
+            QuantizeCommand.Create(),
             ReportCommand.Create(),
             PullCommand.Create(),
         };
@@ -65,7 +67,7 @@ public static class Cli
                 return ExitCodes.Usage;
             }
             catch (Exception ex) when (ex is InputLineException or ModelLoadException or TokenizerLoadException or DirectoryNotFoundException or FileNotFoundException
-                or ExportException or CheckpointFormatException or ConfigException or DataFormatException or InvalidDataException)
+                or ExportException or CheckpointFormatException or ConfigException or DataFormatException or InvalidDataException or QuantizationException)
             {
                 error.WriteLine($"fastbert: error: {ex.Message}");
                 return ExitCodes.InputError;

@@ -70,6 +70,21 @@ public sealed class QuantizedGraphTests : IDisposable
     }
 
     [Fact]
+    public void Electra_QuantizesTheEmbeddingProjection_KeepsTheDenseGeluHeadFp32_AndRuns()
+    {
+        var names = QuantizationPlan.LinearLayers(Config(TestPaths.ElectraModel));
+        Assert.Equal("emb/project", names[0]);
+
+        var result = Int8Quantizer.Quantize(new QuantizeRequest { Source = TestPaths.ElectraModel, OutputDirectory = Path.Combine(_root, "electra") });
+
+        var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(result.OutputDirectory!, "model.onnx"))).Graph;
+        Assert.Equal(names, graph.Node.Where(n => n.OpType == "DynamicQuantizeMatMul").Select(n => n.Output[0]));
+        Assert.Contains(graph.Node, n => n.OpType == "MatMul" && n.Output[0] == "head/dense/matmul");
+        using var model = BertModel.Load(result.OutputDirectory!);
+        Assert.All(model.ClassifyBatch(["a fine day", "the worst service ever"]), r => Assert.All(r.Logits, l => Assert.True(float.IsFinite(l))));
+    }
+
+    [Fact]
     public void FusedFormWithAPlan_IsRefused()
     {
         var config = Config(TestPaths.SmsModel);

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Globalization;
+using FastBert.Models.Benchmarking;
+using FastBert.Models.Configuration;
+using FastBert.Models.Data;
+using FastBert.Models.Quantization;
+using FastBert.Models.Reports;
+using FastBert.Tool.Io;
+
+namespace FastBert.Tool.Commands;
+
+/// <summary>
+/// <c>fastbert quantize &lt;model&gt; --output &lt;dir&gt; [--data F] [--max-accuracy-drop 0.005] [--per-channel]
+/// [--reduce-range] [--json FILE]</c>: dynamic int8, guarded by accuracy on the data. Exit code 2 when no int8 layout
+/// stays within the budget (nothing is written).
+/// </summary>
+internal static class QuantizeCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<DirectoryInfo>("model") { Description = "Checkpoint folder, or a folder exported by fastbert (its model.json names the checkpoint)." };
+        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder for the int8 model (written only when accepted).", Required = true };
+        var data = DataOptions.Data(required: false);
+        var indices = DataOptions.Indices();
+        var textColumn = DataOptions.TextColumn();
+        var labelColumn = DataOptions.LabelColumn();
+        var separator = DataOptions.Separator();
+        var maxDrop = new Option<double>("--max-accuracy-drop") { Description = "Largest accepted accuracy drop vs float32 (0.005 = half a point).", DefaultValueFactory = _ => 0.005 };
+        var minAgreement = new Option<double>("--min-agreement") { Description = "Smallest accepted share of examples whose argmax equals float32's.", DefaultValueFactory = _ => 0.99 };
+        var perChannel = new Option<bool>("--per-channel") { Description = "Per-output-channel weight scales (default true; false = one scale per matrix).", DefaultValueFactory = _ => true };
+        var reduceRange = new Option<bool>("--reduce-range") { Description = "7-bit weights (±63), for CPUs without VNNI that saturate in int16 accumulation." };
+        var json = new Option<FileInfo?>("--json") { Description = "Write the report contract (fastbert.report/v1) with the quantization summary." };
+        var command = new Command("quantize", "Quantize a model to dynamic int8 (MatMul weights per channel, word embeddings per row), guarded by accuracy.\nExample: fastbert quantize ./checkpoint --output ./int8 --data val.tsv --max-accuracy-drop 0.005")
+        {
+            model, output, data, indices, textColumn, labelColumn, separator, maxDrop, minAgreement, perChannel, reduceRange, json,
+        };
+        command.SetAction(parse =>
+        {
+            var source = parse.GetRequiredValue(model).FullName;
+            IReadOnlyList<(string Text, int Label)>? examples = null;
+            if (parse.GetValue(data) is { } dataFile)
+            {
+                var labels = TransformerConfig.Load(Path.Combine(Int8Quantizer.ResolveCheckpoint(source), "config.json")).Id2Label;
+                var dataset = LabelledDataReader.Read(dataFile.FullName, DataOptions.Read(parse, textColumn, labelColumn, separator), labels);
+                if (parse.GetValue(indices) is { } indexFile)
+                {
+                    dataset = dataset.Select(LabelledDataReader.ReadIndices(indexFile.FullName));
+                }
+
+                examples = dataset.Examples.Select(e => (e.Text, e.Label)).ToList();
+            }
+
+            var progress = new ConsoleProgress(parse.InvocationConfiguration.Error);
+            var result = Int8Quantizer.Quantize(new QuantizeRequest
+            {
+                Source = source,
+                OutputDirectory = parse.GetRequiredValue(output).FullName,
+                Examples = examples,
+                MaxAccuracyDrop = parse.GetValue(maxDrop),
+                MinArgmaxAgreement = parse.GetValue(minAgreement),
+                PerChannel = parse.GetValue(perChannel),
+                ReduceRange = parse.GetValue(reduceRange),
+                Progress = progress,
+            });
+            ReportFiles.WriteJson(new Report
+            {
+                Kind = "quantize",
+                CreatedUtc = DateTimeOffset.UtcNow,
+                Command = "fastbert " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+                Machine = MachineDescription.Current(),
+                Quantization = result.Summary,
+            }, parse.GetValue(json));
+            return Summarize(result, parse.InvocationConfiguration);
+        });
+        return command;
+    }
+
+    private static int Summarize(QuantizeResult result, InvocationConfiguration io)
+    {
+        var s = result.Summary;
+        var c = CultureInfo.InvariantCulture;
+        if (!result.Accepted)
+        {
+            io.Error.WriteLine($"fastbert: quantization refused: {s.Reason}");
+            return ExitCodes.ValidationFailed;
+        }
+
+        io.Output.WriteLine(string.Create(c, $"Wrote {result.OutputDirectory}: int8 {s.Int8SizeBytes / 1048576.0:0.00} MB (fp32 {s.Fp32SizeBytes / 1048576.0:0.00} MB)"));
+        if (s.AccuracyFp32 is { } fp32 && s.AccuracyInt8 is { } int8)
+        {
+            io.Output.WriteLine(string.Create(c, $"accuracy fp32 {fp32:0.0000}, int8 {int8:0.0000}, argmax agreement {s.ArgmaxAgreement:0.0000}; kept float32: {(s.KeptFp32.Count == 0 ? "none" : string.Join(", ", s.KeptFp32))}"));
+        }
+        else
+        {
+            io.Output.WriteLine("No --data: the accuracy guard did not run.");
+        }
+
+        return ExitCodes.Success;
+    }
+}
