@@ -1,0 +1,279 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using FastBert.Models.Benchmarking;
+using FastBert.Models.Checkpoints;
+using FastBert.Models.Configuration;
+using FastBert.Models.Data;
+using FastBert.Models.Export;
+using FastBert.Models.Hub;
+using FastBert.Models.Metrics;
+using FastBert.Models.Quantization;
+using FastBert.Models.Reports;
+
+namespace FastBert.Models.Preparation;
+
+/// <summary>
+/// The build-time pipeline behind <c>&lt;BertModel&gt;</c>: pull (Hub) or read (local) → export → quantize →
+/// validate → report → model.json, plus the lock file beside the manifest. The prepared folder is assembled in a
+/// temporary sibling and moved into place; model.json (the MSBuild stamp) exists only when every gate passed.
+/// </summary>
+public static class ModelPreparer
+{
+    public const string AccuracyGateCode = "FB0301";
+    public const string QuantizationRefusedCode = "FB0302";
+    public const string MacroF1GateCode = "FB0303";
+    public const string LatencyGateCode = "FB0304";
+    public const string LockMismatchCode = "FB0305";
+    public const string LabelMismatchCode = "FB0306";
+
+    private static readonly string[] SourceFiles = ["config.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json", "model.safetensors", "pytorch_model.bin", "model.onnx"];
+
+    public static async Task<PrepareResult> PrepareAsync(PrepareSettings settings, CancellationToken cancellation = default)
+    {
+        var progress = settings.Progress;
+        var lockPath = LockFile.PathFor(settings.ManifestPath);
+        var existingLock = LockFile.TryRead(lockPath);
+        var failures = new List<PrepareFailure>();
+
+        // 1. Source: a Hub snapshot (pinned by the lock when there is one) or a local folder.
+        string sourceDirectory;
+        string? commit = null;
+        if (HubReference.IsHubReference(settings.Source))
+        {
+            var reference = HubReference.Parse(settings.Source);
+            var pinned = existingLock is not null && existingLock.Source == settings.Source ? existingLock.ResolvedCommit : null;
+            using var client = new HubClient(new HubOptions { Offline = settings.Offline ? true : null, CacheDirectory = settings.CacheDirectory });
+            progress?.Report($"Pulling {reference}{(pinned is null ? string.Empty : $" at locked commit {pinned[..12]}")}");
+            var snapshot = await client.PullAsync(reference, null, pinned, null, cancellation).ConfigureAwait(false);
+            sourceDirectory = snapshot.Directory;
+            commit = snapshot.Commit;
+        }
+        else
+        {
+            sourceDirectory = settings.Source;
+            if (!Directory.Exists(sourceDirectory))
+            {
+                return Fail(settings, new PrepareFailure("FB0101", $"model.source '{settings.Source}' is not a folder.", settings.SourceLocation));
+            }
+        }
+
+        var files = HashSourceFiles(sourceDirectory);
+        if (existingLock is not null && existingLock.Source == settings.Source && commit is not null)
+        {
+            foreach (var (name, hash) in existingLock.Files)
+            {
+                if (files.TryGetValue(name, out var actual) && actual != hash)
+                {
+                    return Fail(settings, new PrepareFailure(LockMismatchCode,
+                        $"{name} of {settings.Source} has sha256 {actual[..12]}… but {Path.GetFileName(lockPath)} locks {hash[..12]}…. The files changed under the locked commit; delete the lock file to accept the new files.",
+                        settings.SourceLocation));
+                }
+            }
+        }
+
+        // 2. Labels: the manifest's, else the checkpoint's id2label.
+        var isCheckpoint = ExportCache.IsCheckpointFolder(sourceDirectory);
+        var configLabels = File.Exists(Path.Combine(sourceDirectory, "config.json"))
+            ? TransformerConfig.Load(Path.Combine(sourceDirectory, "config.json")).Id2Label
+            : null;
+        var labels = settings.Labels ?? configLabels ?? throw new InvalidDataException($"{sourceDirectory}: no labels in the manifest and no id2label in config.json. Write labels: [...] in the manifest.");
+        if (configLabels is not null && configLabels.Count != labels.Count)
+        {
+            return Fail(settings, new PrepareFailure(LabelMismatchCode, $"the manifest lists {labels.Count} labels but the model has {configLabels.Count} ({string.Join(", ", configLabels)}).", ManifestLocation.Start));
+        }
+
+        // 3. Validation data (needed by the quantization guard too).
+        LabelledDataset? dataset = null;
+        if (settings.ValidationData is { } dataPath)
+        {
+            dataset = LabelledDataReader.Read(dataPath, new DataReadOptions { TextColumn = settings.TextColumn, LabelColumn = settings.LabelColumn }, labels);
+            if (settings.ValidationIndices is { } indices)
+            {
+                dataset = dataset.Select(LabelledDataReader.ReadIndices(indices));
+            }
+        }
+
+        var output = Path.GetFullPath(settings.OutputDirectory);
+        var parent = Path.GetDirectoryName(output)!;
+        Directory.CreateDirectory(parent);
+        var staging = Path.Combine(parent, $".{Path.GetFileName(output)}.tmp-{Guid.NewGuid():N}");
+        try
+        {
+            // 4. Export, or quantize (which exports and guards itself).
+            QuantizationSummary? quantization = null;
+            var modelFolder = Path.Combine(staging, "model");
+            if (settings.QuantizeMode == "int8")
+            {
+                if (!isCheckpoint)
+                {
+                    throw new InvalidDataException($"{sourceDirectory}: quantize.mode int8 needs a checkpoint folder (config.json + model.safetensors or pytorch_model.bin), not a ready model.onnx.");
+                }
+
+                var quantized = Int8Quantizer.Quantize(new QuantizeRequest
+                {
+                    Source = sourceDirectory,
+                    OutputDirectory = modelFolder,
+                    Examples = dataset?.Examples.Select(e => (e.Text, e.Label)).ToList(),
+                    MaxAccuracyDrop = settings.MaxAccuracyDrop,
+                    Progress = progress,
+                });
+                quantization = quantized.Summary;
+                if (!quantized.Accepted)
+                {
+                    failures.Add(new PrepareFailure(QuantizationRefusedCode, $"int8 quantization refused: {quantized.Summary.Reason}", settings.QuantizeLocation));
+                }
+            }
+            else if (isCheckpoint)
+            {
+                progress?.Report($"Exporting {sourceDirectory} to ONNX");
+                OnnxExporter.Export(sourceDirectory, modelFolder);
+            }
+            else
+            {
+                CopyReadyModel(sourceDirectory, modelFolder);
+            }
+
+            // 5. Validate and report.
+            var report = failures.Count == 0 && dataset is not null
+                ? Validate(settings, modelFolder, dataset, quantization, failures)
+                : new Report { Kind = "prepare", CreatedUtc = DateTimeOffset.UtcNow, Command = Command(settings), Machine = MachineDescription.Current(), Quantization = quantization };
+            File.WriteAllText(Path.Combine(staging, ReportRenderer.JsonFileName), report.ToJson() + "\n");
+            File.WriteAllText(Path.Combine(staging, ReportRenderer.MarkdownFileName), MarkdownReportWriter.Write([report]));
+            File.WriteAllText(Path.Combine(staging, ReportRenderer.HtmlFileName), HtmlReportWriter.Write([report]));
+
+            // 6. Move into place: model files at the top, model.json (the stamp) only when everything passed.
+            var final = Path.Combine(staging, "final");
+            Directory.CreateDirectory(final);
+            foreach (var reportFile in new[] { ReportRenderer.JsonFileName, ReportRenderer.MarkdownFileName, ReportRenderer.HtmlFileName })
+            {
+                File.Move(Path.Combine(staging, reportFile), Path.Combine(final, reportFile));
+            }
+
+            if (failures.Count == 0)
+            {
+                foreach (var file in Directory.GetFiles(modelFolder))
+                {
+                    File.Move(file, Path.Combine(final, Path.GetFileName(file)));
+                }
+            }
+
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+
+            Directory.Move(final, output);
+            var reportHtml = Path.Combine(output, ReportRenderer.HtmlFileName);
+            if (failures.Count > 0)
+            {
+                return new PrepareResult(false, output, failures, reportHtml, null);
+            }
+
+            var evaluation = report.Evaluations.FirstOrDefault();
+            var lockFile = new LockFile
+            {
+                Source = settings.Source,
+                ResolvedCommit = commit,
+                Files = files,
+                Labels = labels,
+                Quantization = new LockQuantization(settings.QuantizeMode, settings.QuantizeMode == "int8" ? settings.MaxAccuracyDrop : null, quantization?.KeptFp32),
+                Validation = evaluation is null ? null : new LockValidation(Path.GetFileName(evaluation.Data.Path), evaluation.Data.Examples, Math.Round(evaluation.Metrics.Accuracy, 6), Math.Round(evaluation.Metrics.Macro.F1, 6)),
+            };
+            lockFile.WriteIfChanged(lockPath);
+            return new PrepareResult(true, output, [], reportHtml, lockFile);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    private static Report Validate(PrepareSettings settings, string modelFolder, LabelledDataset dataset, QuantizationSummary? quantization, List<PrepareFailure> failures)
+    {
+        settings.Progress?.Report($"Validating on {dataset.Count} examples from {dataset.Path}");
+        using var model = BertModel.Load(modelFolder, new BertModelOptions { MaxTokens = settings.MaxTokens });
+        var results = model.ClassifyBatch(dataset.Texts);
+        var metrics = MetricsCalculator.Compute(dataset.Labels, results.Select(r => r.Probabilities).ToList(), model.Info.LabelNames);
+        var modelRef = new ModelRef(settings.ModelName, settings.OutputDirectory, new FileInfo(model.Info.ModelFile).Length, Quantization: settings.QuantizeMode);
+        var evaluation = new Evaluation(modelRef, new DataRef(dataset.Path, dataset.Count), metrics);
+        var benchmarks = new List<BenchmarkResult>();
+        var c = CultureInfo.InvariantCulture;
+        var see = $" — see {Path.Combine(settings.OutputDirectory, ReportRenderer.HtmlFileName)}";
+
+        if (settings.MinAccuracy is { } minAccuracy && metrics.Accuracy < minAccuracy.Threshold)
+        {
+            failures.Add(new PrepareFailure(AccuracyGateCode, string.Create(c, $"accuracy {metrics.Accuracy:0.0000} is below validate.minAccuracy {minAccuracy.Threshold}{see}"), minAccuracy.Location));
+        }
+
+        if (settings.MinMacroF1 is { } minF1 && metrics.Macro.F1 < minF1.Threshold)
+        {
+            failures.Add(new PrepareFailure(MacroF1GateCode, string.Create(c, $"macro F1 {metrics.Macro.F1:0.0000} is below validate.minMacroF1 {minF1.Threshold}{see}"), minF1.Location));
+        }
+
+        if (settings.MaxP95LatencyMs is { } maxP95)
+        {
+            var benchmark = LatencyBenchmark.Run(settings.ModelName, modelFolder, new BenchmarkSettings
+            {
+                BatchSizes = [1],
+                Texts = dataset.Texts,
+                Warmup = 10,
+                Iterations = Math.Clamp(dataset.Count, 50, 300),
+                MaxTokens = settings.MaxTokens ?? 128,
+            });
+            benchmarks.Add(benchmark);
+            var p95 = benchmark.Runs[0].P95Ms;
+            if (p95 > maxP95.Threshold)
+            {
+                failures.Add(new PrepareFailure(LatencyGateCode, string.Create(c, $"p95 latency {p95:0.000} ms at batch 1 is above validate.maxP95LatencyMs {maxP95.Threshold}{see}"), maxP95.Location));
+            }
+        }
+
+        return new Report
+        {
+            Kind = "prepare",
+            CreatedUtc = DateTimeOffset.UtcNow,
+            Command = Command(settings),
+            Machine = MachineDescription.Current(),
+            Evaluations = [evaluation],
+            Benchmarks = benchmarks,
+            Quantization = quantization,
+        };
+    }
+
+    private static void CopyReadyModel(string source, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (var name in OnnxExporter.CopiedFiles.Append("model.onnx").Append(ModelDescription.FileName))
+        {
+            var from = Path.Combine(source, name);
+            if (File.Exists(from))
+            {
+                File.Copy(from, Path.Combine(destination, name));
+            }
+        }
+    }
+
+    private static SortedDictionary<string, string> HashSourceFiles(string directory)
+    {
+        var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in SourceFiles)
+        {
+            var path = Path.Combine(directory, name);
+            if (File.Exists(path))
+            {
+                using var stream = File.OpenRead(path);
+                hashes[name] = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+            }
+        }
+
+        return hashes;
+    }
+
+    private static PrepareResult Fail(PrepareSettings settings, PrepareFailure failure) =>
+        new(false, settings.OutputDirectory, [failure], null, null);
+
+    private static string Command(PrepareSettings settings) => $"fastbert prepare {settings.ManifestPath} --output {settings.OutputDirectory}";
+}

@@ -1,0 +1,73 @@
+namespace FastBert.Models.Preparation;
+
+/// <summary>A position in the manifest (1-based line and column) that a failure is reported at.</summary>
+public readonly record struct ManifestLocation(int Line, int Column)
+{
+    public static ManifestLocation Start => new(1, 1);
+}
+
+/// <summary>A validation threshold and where the manifest sets it.</summary>
+public sealed record Gate<T>(T Threshold, ManifestLocation Location);
+
+/// <summary>What <c>fastbert prepare</c> does for one manifest (mapped from the manifest by the caller).</summary>
+public sealed record PrepareSettings
+{
+    public required string ManifestPath { get; init; }
+
+    /// <summary>The manifest's file name without extension (the model's folder name).</summary>
+    public required string ModelName { get; init; }
+
+    /// <summary><c>hf:org/name@rev</c>, or an absolute local folder.</summary>
+    public required string Source { get; init; }
+
+    public ManifestLocation SourceLocation { get; init; } = ManifestLocation.Start;
+
+    /// <summary>Labels written in the manifest, or null to take the checkpoint's id2label.</summary>
+    public IReadOnlyList<string>? Labels { get; init; }
+
+    public int? MaxTokens { get; init; }
+
+    /// <summary>"none" or "int8".</summary>
+    public string QuantizeMode { get; init; } = "none";
+
+    public double MaxAccuracyDrop { get; init; } = 0.005;
+
+    public ManifestLocation QuantizeLocation { get; init; } = ManifestLocation.Start;
+
+    /// <summary>Validation data (absolute path), or null: no gates.</summary>
+    public string? ValidationData { get; init; }
+
+    public string? ValidationIndices { get; init; }
+
+    public string? TextColumn { get; init; }
+
+    public string? LabelColumn { get; init; }
+
+    public Gate<double>? MinAccuracy { get; init; }
+
+    public Gate<double>? MinMacroF1 { get; init; }
+
+    public Gate<double>? MaxP95LatencyMs { get; init; }
+
+    /// <summary>Where the prepared model, report and stamp go (e.g. obj/Debug/net10.0/fastbert/spam).</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Never use the network (cache only).</summary>
+    public bool Offline { get; init; }
+
+    /// <summary>Hugging Face cache folder; null = HF_HUB_CACHE / HF_HOME / ~/.cache/huggingface/hub.</summary>
+    public string? CacheDirectory { get; init; }
+
+    public IProgress<string>? Progress { get; init; }
+}
+
+/// <summary>One reason a manifest failed to prepare, reported at a manifest position with a stable code.</summary>
+public sealed record PrepareFailure(string Code, string Message, ManifestLocation Location);
+
+/// <summary>The outcome of <see cref="ModelPreparer.Prepare"/>.</summary>
+public sealed record PrepareResult(
+    bool Success,
+    string OutputDirectory,
+    IReadOnlyList<PrepareFailure> Failures,
+    string? ReportHtml,
+    LockFile? Lock);
