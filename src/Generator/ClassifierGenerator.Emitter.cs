@@ -48,8 +48,10 @@ public sealed partial class ClassifierGenerator
         }
     }
 
+    /// <summary>A Roslyn diagnostic in the manifest at <paramref name="path"/>, or in the diagnostic's own file (a lock file) when it names one.</summary>
     private static Diagnostic ToDiagnostic(string path, ManifestDiagnostic diagnostic)
     {
+        path = diagnostic.File ?? path;
         var span = diagnostic.Span;
         var location = string.IsNullOrEmpty(path)
             ? Location.None

@@ -13,8 +13,18 @@ public sealed partial class ClassifierGenerator
     /// </summary>
     public const string ManifestMetadataKey = "build_metadata.AdditionalFiles.FastBertManifest";
 
+    /// <summary>
+    /// The AdditionalFile metadata that marks a manifest's lock file (<c>spam.lock.json</c> beside <c>spam.yaml</c>);
+    /// FastBert's props set it to "true" on the lock files they pass to the compiler and declare it with
+    /// <c>&lt;CompilerVisibleItemMetadata Include="AdditionalFiles" MetadataName="FastBertLock" /&gt;</c>.
+    /// </summary>
+    public const string LockMetadataKey = "build_metadata.AdditionalFiles.FastBertLock";
+
     /// <summary>The project's root namespace, the default namespace of generated types (<c>&lt;CompilerVisibleProperty Include="RootNamespace" /&gt;</c>).</summary>
     public const string RootNamespaceKey = "build_property.RootNamespace";
+
+    // Labels may come from the lock file; ResolveLabels completes them.
+    private static readonly ManifestParseOptions ParseOptions = new() { LabelsOptional = true };
 
     /// <summary>Reads and parses one AdditionalFile when it is a manifest; null otherwise. Never throws (except on cancellation).</summary>
     private static ManifestParseResult? ParseManifest(
@@ -26,8 +36,7 @@ public sealed partial class ClassifierGenerator
         try
         {
             var options = optionsProvider.GetOptions(file);
-            if (!options.TryGetValue(ManifestMetadataKey, out var isManifest)
-                || !string.Equals(isManifest?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+            if (!IsTrue(options, ManifestMetadataKey))
             {
                 return null;
             }
@@ -44,13 +53,56 @@ public sealed partial class ClassifierGenerator
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            return ManifestParser.Parse(path, text.ToString(), rootNamespace);
+            return ManifestParser.Parse(path, text.ToString(), rootNamespace, ParseOptions);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             return Failure(path, ManifestDiagnosticIds.InternalError, ManifestMessages.InternalError(exception));
         }
     }
+
+    /// <summary>
+    /// Reads one AdditionalFile when it is a lock file (FastBertLock=true); null otherwise. Problems stay in the value
+    /// and are reported only for a manifest that needs the file's labels. Never throws (except on cancellation).
+    /// </summary>
+    private static ManifestLockFile? ReadLockFile(
+        AdditionalText file,
+        AnalyzerConfigOptionsProvider optionsProvider,
+        CancellationToken cancellationToken)
+    {
+        var path = file.Path ?? string.Empty;
+        try
+        {
+            if (!IsTrue(optionsProvider.GetOptions(file), LockMetadataKey))
+            {
+                return null;
+            }
+
+            var text = file.GetText(cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            return ManifestLockFile.Read(path, text?.ToString());
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Without options the file's role is unknown; the manifest step reports the same failure on the manifest.
+            return null;
+        }
+    }
+
+    /// <summary>Takes the labels of a manifest without <c>labels:</c> from its lock file (or reports why it cannot).</summary>
+    private static ManifestParseResult ResolveLabels(ManifestParseResult result, LockFileSet lockFiles, CancellationToken cancellationToken)
+    {
+        if (!result.LabelsMissing)
+        {
+            return result;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return ManifestParser.ResolveLabels(result, lockFiles.For(result.Path));
+    }
+
+    private static bool IsTrue(AnalyzerConfigOptions options, string key) =>
+        options.TryGetValue(key, out var value) && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Finds manifests that would generate the same type (class or enum, same namespace, compared ignoring case like

@@ -40,12 +40,17 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ModelNameClash = Create(ManifestDiagnosticIds.ModelNameClash, "Two manifests have the same model name");
 
+    public static readonly DiagnosticDescriptor InvalidHubReference = Create(ManifestDiagnosticIds.InvalidHubReference, "Invalid Hugging Face Hub model reference");
+
+    public static readonly DiagnosticDescriptor InvalidLockFile = Create(ManifestDiagnosticIds.InvalidLockFile, "Manifest lock file is not valid");
+
     public static readonly DiagnosticDescriptor InternalError = Create(ManifestDiagnosticIds.InternalError, "Unexpected error in the FastBert generator");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new[]
     {
         YamlSyntaxError, UnknownKey, WrongType, MissingKey, EmptyLabels, DuplicateLabel, InvalidLabelName, InvalidTypeName,
-        ValueOutOfRange, ClassNameClash, EmptyManifest, DuplicateKey, UnreadableManifest, ModelNameClash, InternalError,
+        ValueOutOfRange, ClassNameClash, EmptyManifest, DuplicateKey, UnreadableManifest, ModelNameClash, InvalidHubReference,
+        InvalidLockFile, InternalError,
     }.ToDictionary(static d => d.Id, StringComparer.Ordinal);
 
     /// <summary>The descriptor of <paramref name="id"/>; <see cref="InternalError"/> for an id this version does not know.</summary>

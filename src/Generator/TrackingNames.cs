@@ -6,6 +6,15 @@ public static class TrackingNames
     /// <summary>Every AdditionalFile read and, when it is a manifest, parsed (null otherwise).</summary>
     public const string Manifests = "FastBert.Manifests";
 
+    /// <summary>Every AdditionalFile read and, when it is a lock file, its labels taken (null otherwise).</summary>
+    public const string LockFiles = "FastBert.LockFiles";
+
+    /// <summary>All lock files, sorted by path.</summary>
+    public const string LockFileSet = "FastBert.LockFileSet";
+
+    /// <summary>Each parsed manifest with its labels taken from its lock file when it has none.</summary>
+    public const string ResolvedManifests = "FastBert.ResolvedManifests";
+
     /// <summary>The problems of each manifest that has some.</summary>
     public const string ManifestDiagnostics = "FastBert.ManifestDiagnostics";
 

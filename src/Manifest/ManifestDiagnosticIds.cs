@@ -17,7 +17,10 @@ public static class ManifestDiagnosticIds
     /// <summary>A value of the wrong kind: a mapping where a list is expected, text where a number is expected…</summary>
     public const string WrongType = "FB0003";
 
-    /// <summary>A required key is missing: model.source or labels.</summary>
+    /// <summary>
+    /// A required key is missing: model, model.source, validate.data, or labels (when no lock file provides them: the
+    /// source generator says which lock file it looked for).
+    /// </summary>
     public const string MissingKey = "FB0004";
 
     /// <summary>The labels list is empty.</summary>
@@ -32,7 +35,7 @@ public static class ManifestDiagnosticIds
     /// <summary>The class name or namespace is not a valid C# name.</summary>
     public const string InvalidTypeName = "FB0008";
 
-    /// <summary>A number outside its allowed range (tokenizer.maxTokens).</summary>
+    /// <summary>A number outside its allowed range (tokenizer.maxTokens, quantize.maxAccuracyDrop, validate.minAccuracy, validate.minMacroF1, validate.maxP95LatencyMs).</summary>
     public const string ValueOutOfRange = "FB0009";
 
     /// <summary>Two manifests generate a type with the same full name (reported by the source generator).</summary>
@@ -50,6 +53,12 @@ public static class ManifestDiagnosticIds
     /// <summary>Two manifests have the same file name, so their models would share an output folder (reported by the source generator).</summary>
     public const string ModelNameClash = "FB0014";
 
+    /// <summary>model.source starts with <c>hf:</c> but is not a valid Hugging Face Hub reference (<c>hf:org/name@revision</c>).</summary>
+    public const string InvalidHubReference = "FB0015";
+
+    /// <summary>The manifest's lock file (<c>spam.lock.json</c>), needed for its labels, is not valid JSON or its "labels" is not an array of strings.</summary>
+    public const string InvalidLockFile = "FB0016";
+
     /// <summary>An unexpected internal error; a bug to report.</summary>
     public const string InternalError = "FB0099";
 
@@ -58,7 +67,7 @@ public static class ManifestDiagnosticIds
     {
         YamlSyntaxError, UnknownKey, WrongType, MissingKey, EmptyLabels, DuplicateLabel, InvalidLabelName,
         InvalidTypeName, ValueOutOfRange, ClassNameClash, EmptyManifest, DuplicateKey, UnreadableManifest,
-        ModelNameClash, InternalError,
+        ModelNameClash, InvalidHubReference, InvalidLockFile, InternalError,
     };
 
     /// <summary>The help page anchor of an id.</summary>
@@ -108,11 +117,6 @@ public static class ManifestMessages
         + (suggestion is null ? string.Empty : " Did you mean '" + suggestion + "'?")
         + " Allowed keys: " + string.Join(", ", allowed) + ".";
 
-    /// <summary>FB0002 for a key of the design that this version does not support yet.</summary>
-    public static string UnsupportedKey(string key, IEnumerable<string> allowed) =>
-        "The key '" + key + "' is not supported by this version of FastBert yet. Remove it; allowed keys: "
-        + string.Join(", ", allowed) + ".";
-
     /// <summary>FB0003.</summary>
     /// <param name="what">What has the wrong type: "'labels'", "'tokenizer.maxTokens'", "Label 2"…</param>
     /// <param name="expected">"a list of label names", "a whole number"…</param>
@@ -133,9 +137,26 @@ public static class ManifestMessages
     public static string MissingModelSource() =>
         "'model' has no 'source'. Add the model folder, relative to the manifest, like '" + ModelExample + "'.";
 
-    /// <summary>FB0004 for labels.</summary>
+    /// <summary>FB0004 for labels, when they are required (no lock file is considered).</summary>
     public static string MissingLabels() =>
         "The manifest has no 'labels' key. List the model's labels in output order, like '" + LabelsExample + "'.";
+
+    /// <summary>FB0004 for labels when the manifest has none and its lock file is not there.</summary>
+    /// <param name="lockFileName">The lock file looked for, e.g. "spam.lock.json".</param>
+    public static string MissingLabelsAndLockFile(string lockFileName) =>
+        "Labels missing: the manifest has no 'labels' key and there is no lock file '" + lockFileName
+        + "' beside it. Write the model's labels in output order, like '" + LabelsExample
+        + "', or build once so `fastbert prepare` records the checkpoint's id2label in " + lockFileName + ".";
+
+    /// <summary>FB0004 for labels when the manifest has none and its lock file lists none.</summary>
+    public static string LockFileWithoutLabels(string lockFileName) =>
+        "Labels missing: the manifest has no 'labels' key and its lock file '" + lockFileName
+        + "' has no \"labels\" (the checkpoint's config.json has no id2label). Write the model's labels in output order, like '"
+        + LabelsExample + "'.";
+
+    /// <summary>FB0004 for validate.data.</summary>
+    public static string MissingValidationData() =>
+        "'validate' has no 'data'. Add the validation file, relative to the manifest, like 'validate: { data: data/val.tsv }'; the thresholds are checked on it.";
 
     /// <summary>FB0005.</summary>
     public static string EmptyLabels() =>
@@ -193,6 +214,18 @@ public static class ManifestMessages
     public static string InvalidDefaultNamespace(string name) =>
         "The project's RootNamespace '" + name + "' is not a valid C# namespace. Add 'namespace: Contoso.Messaging' (your namespace) to the manifest, or fix RootNamespace.";
 
+    /// <summary>FB0009 for a fraction (quantize.maxAccuracyDrop, validate.minAccuracy, validate.minMacroF1).</summary>
+    /// <param name="what">"quantize.maxAccuracyDrop"…</param>
+    /// <param name="value">The value as written.</param>
+    /// <param name="example">A value in range, e.g. "minAccuracy: 0.97".</param>
+    public static string FractionOutOfRange(string what, string value, string example) =>
+        what + " is " + value + ", but it must be a fraction between 0 and 1 (0.97 means 97%). Write a value in range, like '"
+        + example + "'.";
+
+    /// <summary>FB0009 for validate.maxP95LatencyMs.</summary>
+    public static string LatencyOutOfRange(string value) =>
+        "validate.maxP95LatencyMs is " + value + ", but it must be more than 0 milliseconds. Write a value in range, like 'maxP95LatencyMs: 10'.";
+
     /// <summary>FB0009 for tokenizer.maxTokens.</summary>
     public static string MaxTokensOutOfRange(string value, int min, int max) =>
         "tokenizer.maxTokens is " + value + ", but it must be between " + Number(min) + " and " + Number(max)
@@ -220,11 +253,53 @@ public static class ManifestMessages
         "The manifest '" + otherManifest + "' has the same file name, so both models would be copied to 'fastbert/" + modelName
         + "' (compared ignoring case). Rename one of the manifest files.";
 
+    /// <summary>FB0015.</summary>
+    /// <param name="source">model.source as written.</param>
+    /// <param name="problem">What is wrong (a sentence ending with a period).</param>
+    public static string InvalidHubReference(string source, string problem) =>
+        "'" + source + "' is not a valid Hugging Face Hub reference: " + problem + " Write " + HubModelReference.Syntax
+        + ", like 'source: hf:prajjwal1/bert-tiny@main'.";
+
+    /// <summary>FB0016 for a lock file that is not valid.</summary>
+    /// <param name="lockFileName">The lock file's name, e.g. "spam.lock.json".</param>
+    /// <param name="problem">What is wrong (no final period).</param>
+    public static string InvalidLockFile(string lockFileName, string problem) =>
+        "The lock file '" + lockFileName + "' is not valid: " + Sentence(problem) + LockFileFix;
+
+    /// <summary>FB0016 for a lock file that cannot be read.</summary>
+    public static string UnreadableLockFile(string lockFileName) =>
+        "The lock file '" + lockFileName + "' could not be read." + LockFileFix;
+
+    /// <summary>FB0006 for lock-file labels equal ignoring case.</summary>
+    public static string LockFileDuplicateLabel(string lockFileName, string label, string first) =>
+        "The labels '" + first + "' and '" + label + "' come from the lock file '" + lockFileName
+        + "' (the manifest has no 'labels') and are equal ignoring case. Write 'labels: [...]' in the manifest with each label once, in model output order.";
+
+    /// <summary>FB0006 for lock-file labels whose enum members are equal.</summary>
+    public static string LockFileDuplicateMember(string lockFileName, string label, string first, string member) =>
+        "The labels '" + first + "' and '" + label + "' come from the lock file '" + lockFileName
+        + "' (the manifest has no 'labels') and both become the enum member '" + member
+        + "'. Write 'labels: [...]' in the manifest with names whose PascalCased forms differ, in model output order.";
+
+    /// <summary>FB0007 for a lock-file label that cannot become an enum member.</summary>
+    /// <param name="lockFileName">The lock file's name.</param>
+    /// <param name="label">The label.</param>
+    /// <param name="index">Its 0-based position.</param>
+    /// <param name="member">Its PascalCased form (may be empty).</param>
+    public static string LockFileInvalidLabel(string lockFileName, string label, int index, string member) =>
+        "Label " + Number(index + 1) + " '" + label + "' comes from the lock file '" + lockFileName + "' (the manifest has no 'labels') and "
+        + (member.Length == 0 ? "has no letters or digits" : "becomes '" + member + "', which is not a valid C# identifier")
+        + ", so it cannot be an enum member. Write 'labels: [...]' in the manifest with names that start with a letter, like 'Label"
+        + Number(index) + "', in model output order.";
+
     /// <summary>FB0099.</summary>
     public static string InternalError(Exception exception) =>
         "Unexpected error while processing the manifest: " + (exception?.GetType().Name ?? "Exception") + ": "
         + Sentence(exception?.Message ?? string.Empty)
         + " This is a FastBert bug; please report it at https://github.com/fastbert/fastbert/issues.";
+
+    private const string LockFileFix =
+        " The lock file is written by `fastbert prepare`: delete it and build again, or write 'labels: [ham, spam]' in the manifest.";
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 

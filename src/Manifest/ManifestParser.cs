@@ -12,10 +12,27 @@ namespace FastBert.Manifest;
 /// classifier: SpamClassifier        # optional; default: file name PascalCased + "Classifier"
 /// namespace: Contoso.Messaging      # optional; default: the project's RootNamespace, else "FastBert.Generated"
 /// model:
-///   source: model/                  # required; model folder relative to the manifest
-/// labels: [ham, spam]               # required; model output order
+///   source: model/                  # required; model folder relative to the manifest, or hf:org/name@revision
+/// labels: [ham, spam]               # model output order; required unless parsed with LabelsOptional (lock file)
 /// tokenizer: { maxTokens: 128, lowercase: true }   # optional
+/// quantize: { mode: int8, maxAccuracyDrop: 0.005 } # optional; mode none | int8, drop a fraction 0..1
+/// validate:                         # optional
+///   data: data/sms-val.tsv          # required in validate; relative to the manifest
+///   indices: data/held-out.txt      # optional; 0-based row indices
+///   textColumn: text                # optional
+///   labelColumn: label              # optional
+///   minAccuracy: 0.97               # optional; 0..1
+///   minMacroF1: 0.90                # optional; 0..1
+///   maxP95LatencyMs: 10             # optional; &gt; 0
 /// </code>
+/// <para>
+/// Labels and the lock file: a manifest may leave out <c>labels:</c> when its lock file (<c>spam.lock.json</c>,
+/// written by <c>fastbert prepare</c> from the checkpoint's id2label) provides them. Parsing stays a pure function of the
+/// manifest text: parse with <see cref="ManifestParseOptions.LabelsOptional"/>, then complete the labels with
+/// <see cref="ResolveLabels"/> and the lock file (or <see langword="null"/> when there is none). Keeping the two steps
+/// apart lets the source generator cache the parse per manifest text and pair it with lock files afterwards; the
+/// three-argument <see cref="Parse(string, string, string?)"/> keeps labels required for callers that have no lock file.
+/// </para>
 /// </remarks>
 public static class ManifestParser
 {
@@ -31,17 +48,33 @@ public static class ManifestParser
     /// <summary>Members the generated class declares; the class cannot have one of these names (CS0542).</summary>
     internal static readonly string[] GeneratedMemberNames = { "ModelName", "Definition", "Load" };
 
-    /// <summary>Parses <paramref name="text"/>, the content of the manifest at <paramref name="path"/>.</summary>
+    /// <summary>validate.maxP95LatencyMs must be greater than this (milliseconds); it has no upper bound.</summary>
+    private const double MinLatencyExclusive = 0;
+
+    /// <summary>Parses <paramref name="text"/>, the content of the manifest at <paramref name="path"/>; labels are required.</summary>
     /// <param name="path">The manifest's path; its file name gives the model name and the default class name.</param>
     /// <param name="text">The manifest's text.</param>
     /// <param name="rootNamespace">The project's RootNamespace, used when the manifest has no <c>namespace:</c>; may be null or empty.</param>
     /// <returns>The manifest when valid, and every problem found.</returns>
-    public static ManifestParseResult Parse(string path, string text, string? rootNamespace)
+    public static ManifestParseResult Parse(string path, string text, string? rootNamespace) =>
+        Parse(path, text, rootNamespace, ManifestParseOptions.Default);
+
+    /// <summary>Parses <paramref name="text"/>, the content of the manifest at <paramref name="path"/>.</summary>
+    /// <param name="path">The manifest's path; its file name gives the model name and the default class name.</param>
+    /// <param name="text">The manifest's text.</param>
+    /// <param name="rootNamespace">The project's RootNamespace, used when the manifest has no <c>namespace:</c>; may be null or empty.</param>
+    /// <param name="options">
+    /// What is optional; <see langword="null"/> for <see cref="ManifestParseOptions.Default"/>. With
+    /// <see cref="ManifestParseOptions.LabelsOptional"/>, a manifest without <c>labels:</c> parses with
+    /// <see cref="LabelSource.Missing"/>; complete it with <see cref="ResolveLabels"/>.
+    /// </param>
+    /// <returns>The manifest when valid, and every problem found.</returns>
+    public static ManifestParseResult Parse(string path, string text, string? rootNamespace, ManifestParseOptions? options)
     {
         path ??= string.Empty;
         try
         {
-            return new Session(path, text ?? string.Empty, rootNamespace).Run();
+            return new Session(path, text ?? string.Empty, rootNamespace, options ?? ManifestParseOptions.Default).Run();
         }
         catch (Exception exception)
         {
@@ -51,17 +84,159 @@ public static class ManifestParser
         }
     }
 
+    /// <summary>
+    /// Completes a manifest parsed with <see cref="ManifestParseOptions.LabelsOptional"/> that has no <c>labels:</c>,
+    /// taking the labels from its lock file with the same rules as written labels (PascalCased enum members, FB0006
+    /// for duplicates, FB0007 for names that cannot be members; reported at the manifest's start, saying they came from
+    /// the lock file). Results that are not missing labels are returned as they are, so call it for every result.
+    /// </summary>
+    /// <param name="parsed">The parse result (see <see cref="ManifestParseResult.LabelsMissing"/>).</param>
+    /// <param name="lockFile">
+    /// The manifest's lock file (<see cref="ManifestLockFile.PathFor"/>), or <see langword="null"/> when it does not
+    /// exist: then the result gets FB0004 naming the lock file looked for. A lock file with a
+    /// <see cref="ManifestLockFile.Problem"/> adds that problem (FB0016, located in the lock file).
+    /// </param>
+    /// <returns>The result with labels from the lock file (<see cref="LabelSource.LockFile"/>), or with the problems found.</returns>
+    public static ManifestParseResult ResolveLabels(ManifestParseResult parsed, ManifestLockFile? lockFile)
+    {
+        if (parsed is null)
+        {
+            throw new ArgumentNullException(nameof(parsed));
+        }
+
+        if (!parsed.LabelsMissing || parsed.Manifest is { LabelSource: not LabelSource.Missing })
+        {
+            return parsed;
+        }
+
+        try
+        {
+            var lockFileName = ManifestLockFile.FileNameFor(parsed.Path);
+            var added = new List<ManifestDiagnostic>();
+            var labels = new LabelSet(lockFileName);
+            if (lockFile is null)
+            {
+                added.Add(new ManifestDiagnostic(ManifestDiagnosticIds.MissingKey, ManifestMessages.MissingLabelsAndLockFile(lockFileName), ManifestSpan.DocumentStart));
+            }
+            else if (lockFile.Problem is not null)
+            {
+                added.Add(lockFile.Problem);
+            }
+            else if (lockFile.Labels.IsEmpty)
+            {
+                added.Add(new ManifestDiagnostic(ManifestDiagnosticIds.MissingKey, ManifestMessages.LockFileWithoutLabels(lockFileName), ManifestSpan.DocumentStart));
+            }
+            else
+            {
+                for (var index = 0; index < lockFile.Labels.Count; index++)
+                {
+                    if (labels.Add(lockFile.Labels[index], index, ManifestSpan.DocumentStart) is { } problem)
+                    {
+                        added.Add(problem);
+                    }
+                }
+            }
+
+            if (added.Count == 0 && parsed.Manifest is { } manifest)
+            {
+                var completed = manifest with
+                {
+                    Labels = labels.Labels.ToEquatableArray(),
+                    LabelSource = LabelSource.LockFile,
+                    LabelsLockFile = lockFile!.Path,
+                };
+                return parsed with { Manifest = completed };
+            }
+
+            // Problems in the manifest in text order, then those located in other files (the lock file).
+            var diagnostics = parsed.Diagnostics.Concat(added)
+                .OrderBy(static d => d.File is null ? 0 : 1)
+                .ThenBy(static d => d.Span.StartIndex)
+                .ToEquatableArray();
+            return parsed with { Manifest = null, Diagnostics = diagnostics };
+        }
+        catch (Exception exception)
+        {
+            var diagnostic = new ManifestDiagnostic(
+                ManifestDiagnosticIds.InternalError, ManifestMessages.InternalError(exception), ManifestSpan.DocumentStart);
+            return parsed with { Manifest = null, Diagnostics = parsed.Diagnostics.Append(diagnostic).ToEquatableArray() };
+        }
+    }
+
+    /// <summary>
+    /// Collects labels in model output order, enforcing the label rules: a PascalCased form that is a C# identifier
+    /// (FB0007) and no two labels equal ignoring case or with the same enum member (FB0006).
+    /// </summary>
+    private sealed class LabelSet
+    {
+        private readonly string? _lockFileName;
+        private readonly Dictionary<string, LabelSpec> _byName = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, LabelSpec> _byMember = new(StringComparer.Ordinal);
+
+        /// <param name="lockFileName">The lock file the labels come from (messages say so), or null for <c>labels:</c>.</param>
+        public LabelSet(string? lockFileName) => _lockFileName = lockFileName;
+
+        public List<LabelSpec> Labels { get; } = new();
+
+        /// <summary>Adds the label at <paramref name="index"/>; returns the problem instead when it breaks a rule.</summary>
+        public ManifestDiagnostic? Add(string? name, int index, ManifestSpan span)
+        {
+            name ??= string.Empty;
+            var member = ManifestNames.ToPascalCase(name);
+            if (name.Length == 0 || member.Length == 0 || !ManifestNames.IsValidIdentifier(member))
+            {
+                var message = _lockFileName is not null ? ManifestMessages.LockFileInvalidLabel(_lockFileName, name, index, member)
+                    : name.Length == 0 ? ManifestMessages.EmptyLabel(index)
+                    : member.Length == 0 ? ManifestMessages.LabelWithoutWord(name, index)
+                    : ManifestMessages.InvalidLabel(name, member);
+                return new ManifestDiagnostic(ManifestDiagnosticIds.InvalidLabelName, message, span);
+            }
+
+            if (_byName.TryGetValue(name, out var sameName))
+            {
+                var message = _lockFileName is not null
+                    ? ManifestMessages.LockFileDuplicateLabel(_lockFileName, name, sameName.Name)
+                    : ManifestMessages.DuplicateLabel(name, sameName.Name, sameName.Span.StartLine);
+                return new ManifestDiagnostic(ManifestDiagnosticIds.DuplicateLabel, message, span);
+            }
+
+            if (_byMember.TryGetValue(member, out var sameMember))
+            {
+                var message = _lockFileName is not null
+                    ? ManifestMessages.LockFileDuplicateMember(_lockFileName, name, sameMember.Name, member)
+                    : ManifestMessages.DuplicateMember(name, sameMember.Name, sameMember.Span.StartLine, member);
+                return new ManifestDiagnostic(ManifestDiagnosticIds.DuplicateLabel, message, span);
+            }
+
+            var label = new LabelSpec(name, member, span);
+            _byName.Add(name, label);
+            _byMember.Add(member, label);
+            Labels.Add(label);
+            return null;
+        }
+    }
+
     /// <summary>One parse: walks the YAML tree once, collecting values and diagnostics.</summary>
     private sealed class Session
     {
-        private static readonly string[] RootKeys = { Keys.Classifier, Keys.Namespace, Keys.Model, Keys.Labels, Keys.Tokenizer };
+        private static readonly string[] RootKeys =
+        {
+            Keys.Classifier, Keys.Namespace, Keys.Model, Keys.Labels, Keys.Tokenizer, Keys.Quantize, Keys.Validate,
+        };
+
         private static readonly string[] ModelKeys = { Keys.Source };
         private static readonly string[] TokenizerKeys = { Keys.MaxTokens, Keys.Lowercase };
-        private static readonly string[] FutureRootKeys = { "quantize", "validate" };
+        private static readonly string[] QuantizeKeys = { Keys.Mode, Keys.MaxAccuracyDrop };
+
+        private static readonly string[] ValidateKeys =
+        {
+            Keys.Data, Keys.Indices, Keys.TextColumn, Keys.LabelColumn, Keys.MinAccuracy, Keys.MinMacroF1, Keys.MaxP95LatencyMs,
+        };
 
         private readonly string _path;
         private readonly string _text;
         private readonly string? _rootNamespace;
+        private readonly ManifestParseOptions _options;
         private readonly LineMap _lines;
         private readonly List<ManifestDiagnostic> _diagnostics = new();
 
@@ -70,15 +245,20 @@ public static class ManifestParser
         private string? _namespace;
         private string? _modelSource;
         private ManifestSpan _modelSourceSpan;
-        private readonly List<LabelSpec> _labels = new();
+        private HubModelReference? _hubModel;
+        private readonly LabelSet _labels = new(lockFileName: null);
+        private bool _labelsMissing;
         private int? _maxTokens;
         private bool? _lowercase;
+        private QuantizeSettings _quantize = QuantizeSettings.Default;
+        private ValidateSettings? _validate;
 
-        public Session(string path, string text, string? rootNamespace)
+        public Session(string path, string text, string? rootNamespace, ManifestParseOptions options)
         {
             _path = path;
             _text = text;
             _rootNamespace = rootNamespace;
+            _options = options;
             _lines = new LineMap(text);
         }
 
@@ -120,7 +300,7 @@ public static class ManifestParser
 
         private void ReadRoot(YamlMappingValue root)
         {
-            var seen = ReadEntries(root, "in the manifest", RootKeys, FutureRootKeys, (key, keyNode, value) =>
+            var seen = ReadEntries(root, "in the manifest", RootKeys, (key, keyNode, value) =>
             {
                 switch (key)
                 {
@@ -139,6 +319,12 @@ public static class ManifestParser
                     case Keys.Tokenizer:
                         ReadTokenizer(value);
                         break;
+                    case Keys.Quantize:
+                        ReadQuantize(keyNode, value);
+                        break;
+                    case Keys.Validate:
+                        ReadValidate(keyNode, value);
+                        break;
                 }
             });
 
@@ -149,7 +335,14 @@ public static class ManifestParser
 
             if (!seen.Contains(Keys.Labels))
             {
-                Report(ManifestDiagnosticIds.MissingKey, ManifestMessages.MissingLabels(), ManifestSpan.DocumentStart);
+                if (_options.LabelsOptional)
+                {
+                    _labelsMissing = true;
+                }
+                else
+                {
+                    Report(ManifestDiagnosticIds.MissingKey, ManifestMessages.MissingLabels(), ManifestSpan.DocumentStart);
+                }
             }
 
             if (!seen.Contains(Keys.Classifier))
@@ -255,12 +448,21 @@ public static class ManifestParser
                 return;
             }
 
-            var seen = ReadEntries(mapping, "under 'model'", ModelKeys, null, (key, _, entry) =>
+            var seen = ReadEntries(mapping, "under 'model'", ModelKeys, (key, _, entry) =>
             {
                 if (entry is not YamlScalarValue { IsNull: false } source || source.Value.Trim().Length == 0)
                 {
-                    WrongType(entry, "'model.source'", "the model folder, relative to the manifest", "source: model/");
+                    WrongType(entry, "'model.source'", "the model folder, relative to the manifest, or hf:org/name@revision", "source: model/");
                     return;
+                }
+
+                if (ManifestPaths.IsHubSource(source.Value))
+                {
+                    if (!HubModelReference.TryParse(source.Value, out _hubModel, out var problem))
+                    {
+                        Report(ManifestDiagnosticIds.InvalidHubReference, ManifestMessages.InvalidHubReference(source.Value, problem!), Span(entry));
+                        return;
+                    }
                 }
 
                 _modelSource = source.Value;
@@ -296,57 +498,19 @@ public static class ManifestParser
                 return;
             }
 
-            var byName = new Dictionary<string, LabelSpec>(StringComparer.OrdinalIgnoreCase);
-            var byMember = new Dictionary<string, LabelSpec>(StringComparer.Ordinal);
             for (var index = 0; index < sequence.Items.Count; index++)
             {
                 var item = sequence.Items[index];
-                var span = Span(item);
                 if (item is not YamlScalarValue scalar)
                 {
                     WrongType(item, "Label " + (index + 1).ToString(CultureInfo.InvariantCulture), "a label name", "- spam");
                     continue;
                 }
 
-                if (scalar.IsNull || scalar.Value.Length == 0)
+                if (_labels.Add(scalar.IsNull ? string.Empty : scalar.Value, index, Span(item)) is { } problem)
                 {
-                    Report(ManifestDiagnosticIds.InvalidLabelName, ManifestMessages.EmptyLabel(index), span);
-                    continue;
+                    _diagnostics.Add(problem);
                 }
-
-                var name = scalar.Value;
-                var member = ManifestNames.ToPascalCase(name);
-                if (member.Length == 0)
-                {
-                    Report(ManifestDiagnosticIds.InvalidLabelName, ManifestMessages.LabelWithoutWord(name, index), span);
-                    continue;
-                }
-
-                if (!ManifestNames.IsValidIdentifier(member))
-                {
-                    Report(ManifestDiagnosticIds.InvalidLabelName, ManifestMessages.InvalidLabel(name, member), span);
-                    continue;
-                }
-
-                var label = new LabelSpec(name, member, span);
-                if (byName.TryGetValue(name, out var sameName))
-                {
-                    Report(ManifestDiagnosticIds.DuplicateLabel, ManifestMessages.DuplicateLabel(name, sameName.Name, sameName.Span.StartLine), span);
-                    continue;
-                }
-
-                if (byMember.TryGetValue(member, out var sameMember))
-                {
-                    Report(
-                        ManifestDiagnosticIds.DuplicateLabel,
-                        ManifestMessages.DuplicateMember(name, sameMember.Name, sameMember.Span.StartLine, member),
-                        span);
-                    continue;
-                }
-
-                byName.Add(name, label);
-                byMember.Add(member, label);
-                _labels.Add(label);
             }
         }
 
@@ -363,7 +527,7 @@ public static class ManifestParser
                 return;
             }
 
-            ReadEntries(mapping, "under 'tokenizer'", TokenizerKeys, null, (key, _, entry) =>
+            ReadEntries(mapping, "under 'tokenizer'", TokenizerKeys, (key, _, entry) =>
             {
                 if (key == Keys.MaxTokens)
                 {
@@ -415,6 +579,182 @@ public static class ManifestParser
             WrongType(value, "'tokenizer.lowercase'", "true or false (without quotes)", "lowercase: true");
         }
 
+        private void ReadQuantize(YamlValue keyNode, YamlValue value)
+        {
+            const string Example = "quantize: { mode: int8, maxAccuracyDrop: 0.005 }";
+            if (value is YamlScalarValue { IsNull: true })
+            {
+                return;
+            }
+
+            if (value is not YamlMappingValue mapping)
+            {
+                var example = value is YamlScalarValue scalar && ParseMode(scalar.Value) is not null
+                    ? "quantize: { mode: " + scalar.Value + " }"
+                    : Example;
+                WrongType(value, "'quantize'", "a mapping", example);
+                return;
+            }
+
+            var mode = QuantizationMode.None;
+            ManifestSpan? modeSpan = null;
+            var maxDrop = QuantizeSettings.DefaultMaxAccuracyDrop;
+            ManifestSpan? maxDropSpan = null;
+            ReadEntries(mapping, "under 'quantize'", QuantizeKeys, (key, _, entry) =>
+            {
+                if (key == Keys.Mode)
+                {
+                    if (entry is YamlScalarValue { IsNull: false } scalar && ParseMode(scalar.Value) is { } parsed)
+                    {
+                        mode = parsed;
+                        modeSpan = Span(entry);
+                    }
+                    else
+                    {
+                        WrongType(entry, "'quantize.mode'", "none or int8", "mode: int8");
+                    }
+                }
+                else if (ReadFraction(entry, "quantize.maxAccuracyDrop", "maxAccuracyDrop: 0.005") is { } drop)
+                {
+                    maxDrop = drop.Value;
+                    maxDropSpan = drop.Span;
+                }
+            });
+
+            _quantize = new QuantizeSettings(mode, modeSpan, maxDrop, maxDropSpan, Span(keyNode));
+        }
+
+        private static QuantizationMode? ParseMode(string text) =>
+            string.Equals(text, "none", StringComparison.OrdinalIgnoreCase) ? QuantizationMode.None
+            : string.Equals(text, "int8", StringComparison.OrdinalIgnoreCase) ? QuantizationMode.Int8
+            : null;
+
+        private void ReadValidate(YamlValue keyNode, YamlValue value)
+        {
+            if (value is YamlScalarValue { IsNull: true })
+            {
+                return;
+            }
+
+            if (value is not YamlMappingValue mapping)
+            {
+                var example = value is YamlScalarValue scalar
+                    ? "validate: { data: " + scalar.Value + " }"
+                    : "validate: { data: data/val.tsv, minAccuracy: 0.97 }";
+                WrongType(value, "'validate'", "a mapping with a 'data' key", example);
+                return;
+            }
+
+            ManifestValue<string>? data = null, indices = null, textColumn = null, labelColumn = null;
+            ManifestValue<double>? minAccuracy = null, minMacroF1 = null, maxLatency = null;
+            var seen = ReadEntries(mapping, "under 'validate'", ValidateKeys, (key, _, entry) =>
+            {
+                switch (key)
+                {
+                    case Keys.Data:
+                        data = ReadText(entry, "'validate.data'", "the validation file (.tsv, .csv or .jsonl), relative to the manifest", "data: data/val.tsv");
+                        break;
+                    case Keys.Indices:
+                        indices = ReadText(entry, "'validate.indices'", "a file of 0-based row indices, relative to the manifest", "indices: data/held-out.txt");
+                        break;
+                    case Keys.TextColumn:
+                        textColumn = ReadText(entry, "'validate.textColumn'", "a column name", "textColumn: text");
+                        break;
+                    case Keys.LabelColumn:
+                        labelColumn = ReadText(entry, "'validate.labelColumn'", "a column name", "labelColumn: label");
+                        break;
+                    case Keys.MinAccuracy:
+                        minAccuracy = ReadFraction(entry, "validate.minAccuracy", "minAccuracy: 0.97");
+                        break;
+                    case Keys.MinMacroF1:
+                        minMacroF1 = ReadFraction(entry, "validate.minMacroF1", "minMacroF1: 0.90");
+                        break;
+                    case Keys.MaxP95LatencyMs:
+                        maxLatency = ReadLatency(entry);
+                        break;
+                }
+            });
+
+            if (!seen.Contains(Keys.Data))
+            {
+                Report(ManifestDiagnosticIds.MissingKey, ManifestMessages.MissingValidationData(), Span(keyNode));
+                return;
+            }
+
+            if (data is not null)
+            {
+                _validate = new ValidateSettings(Span(keyNode), data, indices, textColumn, labelColumn, minAccuracy, minMacroF1, maxLatency);
+            }
+        }
+
+        private ManifestValue<string>? ReadText(YamlValue value, string what, string expected, string example)
+        {
+            if (value is not YamlScalarValue { IsNull: false } scalar || scalar.Value.Trim().Length == 0)
+            {
+                WrongType(value, what, expected, example);
+                return null;
+            }
+
+            return new ManifestValue<string>(scalar.Value, Span(value));
+        }
+
+        /// <summary>A number in 0..1 (FB0003 when not a number, FB0009 when out of range).</summary>
+        private ManifestValue<double>? ReadFraction(YamlValue value, string what, string example)
+        {
+            if (!TryReadNumber(value, what, example, out var number, out var text))
+            {
+                return null;
+            }
+
+            if (number is not (>= 0 and <= 1))
+            {
+                Report(ManifestDiagnosticIds.ValueOutOfRange, ManifestMessages.FractionOutOfRange(what, text, example), Span(value));
+                return null;
+            }
+
+            return new ManifestValue<double>(number, Span(value));
+        }
+
+        private ManifestValue<double>? ReadLatency(YamlValue value)
+        {
+            if (!TryReadNumber(value, "validate.maxP95LatencyMs", "maxP95LatencyMs: 10", out var number, out var text))
+            {
+                return null;
+            }
+
+            if (!(number > MinLatencyExclusive) || double.IsInfinity(number))
+            {
+                Report(ManifestDiagnosticIds.ValueOutOfRange, ManifestMessages.LatencyOutOfRange(text), Span(value));
+                return null;
+            }
+
+            return new ManifestValue<double>(number, Span(value));
+        }
+
+        /// <summary>
+        /// Reads an unquoted decimal number ("0.97", "10", "5e-3"; not ".inf", "NaN", "97%" or "1,5") under the invariant
+        /// culture. A number too large for a double reads as infinity, which every range check rejects.
+        /// </summary>
+        private bool TryReadNumber(YamlValue value, string what, string example, out double number, out string text)
+        {
+            number = 0;
+            text = string.Empty;
+            if (value is not YamlScalarValue { IsPlain: true, IsNull: false } scalar || !IsDecimal(scalar.Value))
+            {
+                WrongType(value, "'" + what + "'", "a number (without quotes)", example);
+                return false;
+            }
+
+            text = scalar.Value;
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number) || double.IsNaN(number))
+            {
+                // .NET Framework refuses overflow instead of returning infinity.
+                number = double.PositiveInfinity;
+            }
+
+            return true;
+        }
+
         /// <summary>
         /// Walks a mapping's entries: reports keys that are not names, unknown keys (with the closest allowed key)
         /// and repeated keys, and hands each first known key to <paramref name="read"/>.
@@ -424,7 +764,6 @@ public static class ManifestParser
             YamlMappingValue mapping,
             string location,
             string[] allowed,
-            string[]? future,
             Action<string, YamlValue, YamlValue> read)
         {
             var seen = new Dictionary<string, YamlValue>(StringComparer.Ordinal);
@@ -439,9 +778,7 @@ public static class ManifestParser
                 var key = keyNode.Value;
                 if (Array.IndexOf(allowed, key) < 0)
                 {
-                    var message = future is not null && Array.IndexOf(future, key) >= 0
-                        ? ManifestMessages.UnsupportedKey(key, allowed)
-                        : ManifestMessages.UnknownKey(key, location, allowed, KeySuggestions.Closest(key, allowed));
+                    var message = ManifestMessages.UnknownKey(key, location, allowed, KeySuggestions.Closest(key, allowed));
                     Report(ManifestDiagnosticIds.UnknownKey, message, Span(keyNode));
                     continue;
                 }
@@ -488,6 +825,56 @@ public static class ManifestParser
             return true;
         }
 
+        // [+-] digits [. digits] [(e|E) [+-] digits], with at least one digit before the exponent.
+        private static bool IsDecimal(string text)
+        {
+            var i = text.Length > 0 && (text[0] == '-' || text[0] == '+') ? 1 : 0;
+            var digits = 0;
+            while (i < text.Length && text[i] is >= '0' and <= '9')
+            {
+                i++;
+                digits++;
+            }
+
+            if (i < text.Length && text[i] == '.')
+            {
+                i++;
+                while (i < text.Length && text[i] is >= '0' and <= '9')
+                {
+                    i++;
+                    digits++;
+                }
+            }
+
+            if (digits == 0)
+            {
+                return false;
+            }
+
+            if (i < text.Length && text[i] is 'e' or 'E')
+            {
+                i++;
+                if (i < text.Length && text[i] is '+' or '-')
+                {
+                    i++;
+                }
+
+                var exponentDigits = 0;
+                while (i < text.Length && text[i] is >= '0' and <= '9')
+                {
+                    i++;
+                    exponentDigits++;
+                }
+
+                if (exponentDigits == 0)
+                {
+                    return false;
+                }
+            }
+
+            return i == text.Length;
+        }
+
         private void WrongType(YamlValue value, string what, string expected, string example) =>
             Report(ManifestDiagnosticIds.WrongType, ManifestMessages.WrongType(what, expected, value.Describe(), example), Span(value));
 
@@ -500,7 +887,11 @@ public static class ManifestParser
         {
             // Text order (stable for problems at the same place), so output is deterministic and reads top-down.
             var diagnostics = _diagnostics.OrderBy(d => d.Span.StartIndex).ToEquatableArray();
-            if (!diagnostics.IsEmpty || _className is null || _namespace is null || _modelSource is null || _labels.Count == 0)
+            if (!diagnostics.IsEmpty
+                || _className is null
+                || _namespace is null
+                || _modelSource is null
+                || (_labels.Labels.Count == 0 && !_labelsMissing))
             {
                 if (diagnostics.IsEmpty)
                 {
@@ -508,7 +899,7 @@ public static class ManifestParser
                     throw new InvalidOperationException("The manifest is incomplete but no problem was reported.");
                 }
 
-                return new ManifestParseResult(_path, null, diagnostics);
+                return new ManifestParseResult(_path, null, diagnostics) { LabelsMissing = _labelsMissing };
             }
 
             var manifest = new ClassifierManifest(
@@ -520,10 +911,16 @@ public static class ManifestParser
                 ManifestNames.ModelName(_path),
                 _modelSource,
                 _modelSourceSpan,
-                _labels.ToEquatableArray(),
+                _labels.Labels.ToEquatableArray(),
                 _maxTokens,
-                _lowercase);
-            return new ManifestParseResult(_path, manifest, diagnostics);
+                _lowercase)
+            {
+                HubModel = _hubModel,
+                LabelSource = _labelsMissing ? LabelSource.Missing : LabelSource.Manifest,
+                Quantize = _quantize,
+                Validate = _validate,
+            };
+            return new ManifestParseResult(_path, manifest, diagnostics) { LabelsMissing = _labelsMissing };
         }
     }
 
@@ -537,5 +934,16 @@ public static class ManifestParser
         public const string Source = "source";
         public const string MaxTokens = "maxTokens";
         public const string Lowercase = "lowercase";
+        public const string Quantize = "quantize";
+        public const string Mode = "mode";
+        public const string MaxAccuracyDrop = "maxAccuracyDrop";
+        public const string Validate = "validate";
+        public const string Data = "data";
+        public const string Indices = "indices";
+        public const string TextColumn = "textColumn";
+        public const string LabelColumn = "labelColumn";
+        public const string MinAccuracy = "minAccuracy";
+        public const string MinMacroF1 = "minMacroF1";
+        public const string MaxP95LatencyMs = "maxP95LatencyMs";
     }
 }

@@ -25,7 +25,30 @@ public static class ManifestPaths
             return null;
         }
 
-        var source = NormalizeSeparators(modelSource.Trim());
+        return ResolveRelative(manifestPath, modelSource);
+    }
+
+    /// <summary>
+    /// Resolves a path written in a manifest (model.source, validate.data, validate.indices) to an absolute path:
+    /// relative paths are relative to the manifest's directory; both '/' and '\' separate folders; a trailing separator
+    /// is dropped.
+    /// </summary>
+    /// <param name="manifestPath">The manifest file (absolute, or relative to the current directory).</param>
+    /// <param name="relativePath">The path as written.</param>
+    /// <returns>The absolute path, or <see langword="null"/> when <paramref name="relativePath"/> is empty.</returns>
+    public static string? ResolveRelative(string manifestPath, string relativePath)
+    {
+        if (manifestPath is null)
+        {
+            throw new ArgumentNullException(nameof(manifestPath));
+        }
+
+        if (string.IsNullOrWhiteSpace(relativePath))
+        {
+            return null;
+        }
+
+        var source = NormalizeSeparators(relativePath.Trim());
         var manifestDirectory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(NormalizeSeparators(manifestPath)))
             ?? string.Empty;
         var combined = System.IO.Path.IsPathRooted(source) ? source : System.IO.Path.Combine(manifestDirectory, source);

@@ -33,6 +33,7 @@ public static class Cli
             QuantizeCommand.Create(),
             ReportCommand.Create(),
             PullCommand.Create(),
+            InitCommand.Create(),
         };
         return root;
     }

@@ -80,7 +80,7 @@ public sealed class DiagnosticTests
     {
         var diagnostic = AssertSingle(ManifestDiagnosticIds.UnknownKey, "model: { source: m }\n[|lables|]: [ham, spam]\nlabels: [ham, spam]\n");
         Assert.Equal(
-            "Unknown key 'lables' in the manifest. Did you mean 'labels'? Allowed keys: classifier, namespace, model, labels, tokenizer.",
+            "Unknown key 'lables' in the manifest. Did you mean 'labels'? Allowed keys: classifier, namespace, model, labels, tokenizer, quantize, validate.",
             diagnostic.GetMessage());
     }
 
@@ -99,10 +99,10 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void KeyFromALaterSchema_IsUnknownKey_SayingNotSupportedYet()
+    public void UnknownTopLevelKey_ListsQuantizeAndValidateAsAllowed()
     {
-        var diagnostic = AssertSingle(ManifestDiagnosticIds.UnknownKey, "model: { source: m }\nlabels: [a, b]\n[|quantize|]: { mode: int8 }\n");
-        Assert.Contains("not supported by this version", diagnostic.GetMessage(), StringComparison.Ordinal);
+        var diagnostic = AssertSingle(ManifestDiagnosticIds.UnknownKey, "model: { source: m }\nlabels: [a, b]\n[|quantise|]: { mode: int8 }\n");
+        Assert.Contains("Did you mean 'quantize'?", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -167,11 +167,13 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void MissingLabels_IsMissingKey_AtDocumentStart()
+    public void MissingLabels_WithoutLockFile_IsMissingKey_AtDocumentStart_NamingTheLockFile()
     {
         var diagnostic = AssertSingle(ManifestDiagnosticIds.MissingKey, "[||]# no labels\nmodel: { source: m }\n");
         Assert.Equal(
-            "The manifest has no 'labels' key. List the model's labels in output order, like 'labels: [ham, spam]'.",
+            "Labels missing: the manifest has no 'labels' key and there is no lock file 'spam.lock.json' beside it. "
+            + "Write the model's labels in output order, like 'labels: [ham, spam]', or build once so `fastbert prepare` "
+            + "records the checkpoint's id2label in spam.lock.json.",
             diagnostic.GetMessage());
         AssertPosition(diagnostic, 0, 0, 0, 0);
     }
@@ -442,39 +444,15 @@ public sealed class DiagnosticTests
         AssertPosition(diagnostic, 0, 1, 0, 6);
     }
 
-    /// <summary>
-    /// Runs the generator on the fixture and asserts one diagnostic <paramref name="id"/> (besides any with id
-    /// <paramref name="ignore"/>) at the marked span, with matching line positions, and no generated source.
-    /// </summary>
     private static Diagnostic AssertSingle(
         string id,
         string markup,
         string? ignore = null,
         string path = Path,
         string? rootNamespace = GeneratorHarness.DefaultRootNamespace,
-        int expectedCount = 1)
-    {
-        var (text, span) = Markup.Parse(markup);
-        var harness = new GeneratorHarness(rootNamespace);
-        harness.AddManifest(path, text);
-
-        var outcome = harness.Run();
-
-        Assert.Empty(outcome.Sources);
-        var diagnostics = outcome.Diagnostics.Where(d => d.Id != ignore).ToList();
-        Assert.True(diagnostics.Count == expectedCount, "Diagnostics: " + string.Join(Environment.NewLine, diagnostics));
-        Assert.All(diagnostics, d => Assert.Equal(id, d.Id));
-        var diagnostic = diagnostics[0];
-        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
-        var lineSpan = diagnostic.Location.GetLineSpan();
-        Assert.Equal(path, lineSpan.Path);
-        Assert.Equal(span, diagnostic.Location.SourceSpan);
-        Assert.Equal(SourceText.From(text).Lines.GetLinePositionSpan(span), lineSpan.Span);
-        return diagnostic;
-    }
+        int expectedCount = 1) =>
+        DiagnosticAssert.Single(id, markup, ignore, path, rootNamespace, expectedCount);
 
     private static void AssertPosition(Diagnostic diagnostic, int startLine, int startColumn, int endLine, int endColumn) =>
-        Assert.Equal(
-            new LinePositionSpan(new LinePosition(startLine, startColumn), new LinePosition(endLine, endColumn)),
-            diagnostic.Location.GetLineSpan().Span);
+        DiagnosticAssert.Position(diagnostic, startLine, startColumn, endLine, endColumn);
 }

@@ -34,6 +34,9 @@ internal sealed class TransformerGraphWriter
     private readonly QuantizationPlan? _quantization;
     private readonly OnnxGraphBuilder _g = new("fastbert_classifier");
 
+    // Activation → its DynamicQuantizeLinear outputs, so linears reading the same input (q, k, v) quantize it once.
+    private readonly Dictionary<string, string[]> _quantizedActivations = new(StringComparer.Ordinal);
+
     /// <param name="quantization">Int8 layout (Standard form only); null writes float32 everywhere.</param>
     public TransformerGraphWriter(ArchitectureSpec spec, Func<string, WeightTensor> weights, OnnxGraphForm form, QuantizationPlan? quantization = null)
     {
@@ -303,7 +306,12 @@ internal sealed class TransformerGraphWriter
             return _g.MicrosoftNode("DynamicQuantizeMatMul", name, [input, weight, scale, string.Empty, bias]);
         }
 
-        var activation = _g.NodeIn(string.Empty, "DynamicQuantizeLinear", [$"{name}/a_uint8", $"{name}/a_scale", $"{name}/a_zero_point"], [input]);
+        if (!_quantizedActivations.TryGetValue(input, out var activation))
+        {
+            activation = _g.NodeIn(string.Empty, "DynamicQuantizeLinear", [$"{name}/a_uint8", $"{name}/a_scale", $"{name}/a_zero_point"], [input]);
+            _quantizedActivations[input] = activation;
+        }
+
         var product = _g.Node("MatMulInteger", $"{name}/matmul_int32", [activation[0], weight, activation[2]]);
         var productFloat = _g.Node("Cast", $"{name}/matmul_float", [product], Int("to", (long)DataType.Float));
         var combinedScale = _g.Node("Mul", $"{name}/scale", [activation[1], scale]);

@@ -43,6 +43,15 @@ internal sealed class GeneratorHarness
         return file;
     }
 
+    /// <summary>Adds a lock file (an AdditionalFile marked FastBertLock=true, as the props pass <c>spam.lock.json</c>).</summary>
+    public AdditionalText AddLockFile(string path, string? text)
+    {
+        var file = new InMemoryAdditionalText(path, text);
+        _texts.Add(file);
+        _options.ForFile(file.Path)[ClassifierGenerator.LockMetadataKey] = "true";
+        return file;
+    }
+
     /// <summary>Adds an AdditionalFile that is not a manifest.</summary>
     public AdditionalText AddOtherFile(string path, string text)
     {

@@ -21,13 +21,16 @@ public sealed class QuantizedGraphTests : IDisposable
     }
 
     [Fact]
-    public void DefaultPlan_WritesEveryEncoderLinearAsDynamicQuantizeMatMul_AndKeepsTheHeadFp32()
+    public void DefaultPlan_WritesEveryEncoderLinearAsMatMulInteger_AndKeepsTheHeadFp32()
     {
         var graph = Build(TestPaths.SmsModel, new QuantizationPlan()).Graph;
 
-        var quantized = graph.Node.Where(n => n.OpType == "DynamicQuantizeMatMul").Select(n => n.Output[0]).ToList();
-        Assert.Equal(QuantizationPlan.LinearLayers(Config(TestPaths.SmsModel)), quantized);
-        Assert.All(graph.Node.Where(n => n.OpType == "DynamicQuantizeMatMul"), n => Assert.Equal(OnnxGraphBuilder.MicrosoftDomain, n.Domain));
+        Assert.Equal(QuantizationPlan.LinearLayers(Config(TestPaths.SmsModel)), QuantizedLinears(graph));
+        Assert.All(graph.Node, n => Assert.Equal(string.Empty, n.Domain)); // standard ONNX ops only
+        Assert.Empty(graph.Node.Where(n => n.OpType == "DynamicQuantizeMatMul"));
+        // Per layer one activation quantization for q, k and v together, and one each for attn_out, ffn_in, ffn_out.
+        Assert.Equal(8, graph.Node.Count(n => n.OpType == "DynamicQuantizeLinear"));
+        Assert.Equal(3, graph.Node.Count(n => n.OpType == "MatMulInteger" && n.Input[0] == "layer0/q/a_uint8"));
         Assert.Contains(graph.Node, n => n.OpType == "MatMul" && n.Output[0] == "head/dense/matmul");
         Assert.Contains(graph.Node, n => n.OpType == "MatMul" && n.Output[0] == "head/classifier");
         Assert.Equal((int)TensorProto.Types.DataType.Int8, Initializer(graph, "emb/word_table_int8").DataType);
@@ -43,7 +46,7 @@ public sealed class QuantizedGraphTests : IDisposable
 
         var graph = Build(TestPaths.SmsModel, plan).Graph;
 
-        Assert.Equal(10, graph.Node.Count(n => n.OpType == "DynamicQuantizeMatMul"));
+        Assert.Equal(10, QuantizedLinears(graph).Count);
         Assert.Contains(graph.Node, n => n.OpType == "MatMul" && n.Output[0] == "layer0/q/matmul");
         Assert.Contains(graph.Node, n => n.OpType == "MatMul" && n.Output[0] == "layer1/ffn_out/matmul");
         Assert.Equal((int)TensorProto.Types.DataType.Float, Initializer(graph, "layer0/q_w").DataType);
@@ -78,7 +81,7 @@ public sealed class QuantizedGraphTests : IDisposable
         var result = Int8Quantizer.Quantize(new QuantizeRequest { Source = TestPaths.ElectraModel, OutputDirectory = Path.Combine(_root, "electra") });
 
         var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(result.OutputDirectory!, "model.onnx"))).Graph;
-        Assert.Equal(names, graph.Node.Where(n => n.OpType == "DynamicQuantizeMatMul").Select(n => n.Output[0]));
+        Assert.Equal(names, QuantizedLinears(graph));
         Assert.Contains(graph.Node, n => n.OpType == "MatMul" && n.Output[0] == "head/dense/matmul");
         using var model = BertModel.Load(result.OutputDirectory!);
         Assert.All(model.ClassifyBatch(["a fine day", "the worst service ever"]), r => Assert.All(r.Logits, l => Assert.True(float.IsFinite(l))));
@@ -95,20 +98,27 @@ public sealed class QuantizedGraphTests : IDisposable
     }
 
     [Fact]
-    public void MatMulIntegerForm_PredictsLikeTheContribOp_OnHeldOutMessages()
+    public void ContribOpForm_PredictsLikeTheMatMulIntegerForm_OnHeldOutMessages()
     {
         var texts = QuantizationTestData.SmsHeldOut().Take(300).Select(e => e.Text).ToList();
-        var contrib = Logits(Write("contrib", new QuantizationPlan()), texts);
-        var standard = Logits(Write("standard", new QuantizationPlan { MatMul = QuantizedMatMulKind.MatMulInteger }), texts);
-        var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(_root, "standard", "model.onnx"))).Graph;
+        var standard = Logits(Write("standard", new QuantizationPlan()), texts);
+        var contrib = Logits(Write("contrib", new QuantizationPlan { MatMul = QuantizedMatMulKind.DynamicQuantizeMatMul }), texts);
+        var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(_root, "contrib", "model.onnx"))).Graph;
 
-        Assert.Equal(12, graph.Node.Count(n => n.OpType == "MatMulInteger"));
-        Assert.Equal(12, graph.Node.Count(n => n.OpType == "DynamicQuantizeLinear"));
+        Assert.Equal(QuantizationPlan.LinearLayers(Config(TestPaths.SmsModel)), QuantizedLinears(graph));
+        Assert.All(graph.Node.Where(n => n.OpType == "DynamicQuantizeMatMul"), n => Assert.Equal(OnnxGraphBuilder.MicrosoftDomain, n.Domain));
+        Assert.Empty(graph.Node.Where(n => n.OpType is "MatMulInteger" or "DynamicQuantizeLinear"));
         for (var i = 0; i < contrib.Length; i++)
         {
             Assert.Equal(contrib[i], standard[i], 2e-3f);
         }
     }
+
+    // Names of the int8 linears, in graph order, in either form.
+    private static List<string> QuantizedLinears(GraphProto graph) => graph.Node
+        .Where(n => n.OpType is "MatMulInteger" or "DynamicQuantizeMatMul")
+        .Select(n => n.OpType == "MatMulInteger" ? n.Output[0][..^"/matmul_int32".Length] : n.Output[0])
+        .ToList();
 
     private static TensorProto Initializer(GraphProto graph, string name) => graph.Initializer.Single(t => t.Name == name);
 
