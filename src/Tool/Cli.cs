@@ -34,6 +34,7 @@ public static class Cli
             ReportCommand.Create(),
             PullCommand.Create(),
             InitCommand.Create(),
+            PrepareCommand.Create(),
         };
         return root;
     }

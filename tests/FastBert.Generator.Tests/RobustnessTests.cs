@@ -87,11 +87,71 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public void EveryTruncationAndSingleCharacterEdit_OfAFullSchemaManifest_IsNeverAnInternalError()
+    {
+        const string Manifest = "model: { source: hf:org/name@main }\nquantize: { mode: int8, maxAccuracyDrop: 0.005 }\nvalidate:\n  data: v.tsv\n  indices: i.txt\n  textColumn: t\n  minAccuracy: 0.97\n  minMacroF1: .9\n  maxP95LatencyMs: 1e1\n";
+        var options = new ManifestParseOptions { LabelsOptional = true };
+        foreach (var text in Edits(Manifest))
+        {
+            var result = ManifestParser.Parse("/src/App/spam.yaml", text, "Contoso", options);
+            result = ManifestParser.ResolveLabels(result, ManifestLockFile.Read("/src/App/spam.lock.json", "{\"labels\": [\"a\", \"b\"]}"));
+            Assert.True(
+                result.Diagnostics.All(d => d.Id != ManifestDiagnosticIds.InternalError),
+                "Internal error for: " + text + Environment.NewLine + string.Join(Environment.NewLine, result.Diagnostics));
+            Assert.All(result.Diagnostics, d => Assert.InRange(d.Span.EndIndex, 0, text.Length));
+        }
+    }
+
+    [Fact]
+    public void EveryTruncationAndSingleCharacterEdit_OfALockFile_IsAnInvalidLockFileOrValid_NeverAnInternalError()
+    {
+        const string Lock = "{\n  \"labels\": [\"ham\", \"sp\\u0061m\"],\n  \"x\": { \"y\": [1.5e-3, -0, true, false, null, \"\\n\"] }\n}\n";
+        foreach (var text in Edits(Lock))
+        {
+            var lockFile = ManifestLockFile.Read("/src/App/spam.lock.json", text);
+            if (lockFile.Problem is { } problem)
+            {
+                Assert.Equal(ManifestDiagnosticIds.InvalidLockFile, problem.Id);
+                Assert.Equal("/src/App/spam.lock.json", problem.File);
+                Assert.InRange(problem.Span.EndIndex, 0, text.Length);
+                Assert.True(lockFile.Labels.IsEmpty);
+            }
+        }
+
+        Assert.Equal(new[] { "ham", "spam" }, ManifestLockFile.Read("spam.lock.json", Lock).Labels);
+    }
+
+    [Theory]
+    [InlineData("1 MB of nested arrays", 1 << 20)]
+    [InlineData("NUL characters", 0)]
+    public void HostileLockFile_IsInvalidLockFile(string description, int size)
+    {
+        var text = size > 0 ? new string('[', size) : "{\"labels\": [\"a\0b\"]}\0";
+        var lockFile = ManifestLockFile.Read("/src/App/spam.lock.json", text);
+
+        Assert.True(lockFile.Problem?.Id == ManifestDiagnosticIds.InvalidLockFile, description + ": " + lockFile.Problem);
+    }
+
+    [Fact]
     public void Parse_WithNullArguments_ReportsInsteadOfThrowing()
     {
         var result = ManifestParser.Parse(null!, null!, null);
 
         Assert.Equal(ManifestDiagnosticIds.EmptyManifest, Assert.Single(result.Diagnostics).Id);
+    }
+
+    // Every prefix of the text and every insertion of a YAML/JSON-significant character.
+    private static IEnumerable<string> Edits(string text)
+    {
+        var inserts = new[] { '[', ']', '{', '}', ':', '-', '"', '\'', '#', '\t', '\n', ',', '&', '*', '!', '|', '>', '%', '@', '?', '\\', '/', 'e', '.' };
+        for (var i = 0; i <= text.Length; i++)
+        {
+            yield return text.Substring(0, i);
+            foreach (var c in inserts)
+            {
+                yield return text.Insert(i, c.ToString());
+            }
+        }
     }
 
     private static string BillionLaughs()

@@ -66,6 +66,7 @@ internal sealed class LockJsonReader
             throw new LockJsonException(start, _position, "it must be a JSON object like { \"labels\": [\"ham\", \"spam\"] }, but it is " + Kind(_text[start]));
         }
 
+        var open = _position;
         _position++;
         EquatableArray<string>? labels = null;
         SkipWhitespace();
@@ -76,6 +77,7 @@ internal sealed class LockJsonReader
 
         while (true)
         {
+            EnsureNotAtEnd(open, '{', '}');
             SkipWhitespace();
             var keyStart = _position;
             var key = ReadString("a property name in double quotes");
@@ -97,13 +99,10 @@ internal sealed class LockJsonReader
                 SkipValue(1);
             }
 
-            SkipWhitespace();
-            if (TryRead('}'))
+            if (AfterItem(open, '{', '}'))
             {
                 return labels ?? EquatableArray<string>.Empty;
             }
-
-            Expect(',');
         }
     }
 
@@ -117,6 +116,7 @@ internal sealed class LockJsonReader
             throw new LockJsonException(start, _position, "\"labels\" must be an array of strings like [\"ham\", \"spam\"], but it is " + kind);
         }
 
+        var open = _position;
         _position++;
         var labels = new List<string>();
         SkipWhitespace();
@@ -127,8 +127,8 @@ internal sealed class LockJsonReader
 
         while (true)
         {
-            SkipWhitespace();
-            if (_position < _text.Length && _text[_position] != '"')
+            EnsureNotAtEnd(open, '[', ']');
+            if (_text[_position] != '"')
             {
                 var start = _position;
                 var kind = Kind(_text[_position]);
@@ -140,13 +140,10 @@ internal sealed class LockJsonReader
             }
 
             labels.Add(ReadString("a label in double quotes"));
-            SkipWhitespace();
-            if (TryRead(']'))
+            if (AfterItem(open, '[', ']'))
             {
                 return labels.ToEquatableArray();
             }
-
-            Expect(',');
         }
     }
 
@@ -169,6 +166,8 @@ internal sealed class LockJsonReader
                 ReadString("a value");
                 return;
             case '{':
+            {
+                var open = _position;
                 _position++;
                 SkipWhitespace();
                 if (TryRead('}'))
@@ -178,21 +177,21 @@ internal sealed class LockJsonReader
 
                 while (true)
                 {
-                    SkipWhitespace();
+                    EnsureNotAtEnd(open, '{', '}');
                     ReadString("a property name in double quotes");
                     SkipWhitespace();
                     Expect(':');
                     SkipValue(depth + 1);
-                    SkipWhitespace();
-                    if (TryRead('}'))
+                    if (AfterItem(open, '{', '}'))
                     {
                         return;
                     }
-
-                    Expect(',');
                 }
+            }
 
             case '[':
+            {
+                var open = _position;
                 _position++;
                 SkipWhitespace();
                 if (TryRead(']'))
@@ -202,15 +201,14 @@ internal sealed class LockJsonReader
 
                 while (true)
                 {
+                    EnsureNotAtEnd(open, '[', ']');
                     SkipValue(depth + 1);
-                    SkipWhitespace();
-                    if (TryRead(']'))
+                    if (AfterItem(open, '[', ']'))
                     {
                         return;
                     }
-
-                    Expect(',');
                 }
+            }
 
             case 't':
                 ExpectWord("true");
@@ -231,7 +229,7 @@ internal sealed class LockJsonReader
     {
         if (_position >= _text.Length || _text[_position] != '"')
         {
-            throw Error("expected " + expected);
+            throw ErrorAtToken("expected " + expected);
         }
 
         var start = _position;
@@ -357,6 +355,44 @@ internal sealed class LockJsonReader
         }
 
         _position += word.Length;
+    }
+
+    /// <summary>
+    /// After an item of the object or array opened at <paramref name="open"/>: reads the closing bracket (true) or a
+    /// comma that another item follows (false).
+    /// </summary>
+    private bool AfterItem(int open, char opening, char closing)
+    {
+        SkipWhitespace();
+        if (TryRead(closing))
+        {
+            return true;
+        }
+
+        EnsureNotAtEnd(open, opening, closing);
+        if (_text[_position] != ',')
+        {
+            throw ErrorAtToken("expected ',' or '" + closing + "'");
+        }
+
+        var comma = _position;
+        _position++;
+        SkipWhitespace();
+        if (_position < _text.Length && _text[_position] == closing)
+        {
+            throw new LockJsonException(comma, comma + 1, "remove this ',' before '" + closing + "'; JSON allows no trailing comma");
+        }
+
+        return false;
+    }
+
+    private void EnsureNotAtEnd(int open, char opening, char closing)
+    {
+        SkipWhitespace();
+        if (_position >= _text.Length)
+        {
+            throw new LockJsonException(open, open + 1, "this '" + opening + "' is not closed; add '" + closing + "' after its last item");
+        }
     }
 
     private void Expect(char c)

@@ -1,4 +1,3 @@
-using FastBert.Manifest;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 
@@ -46,15 +45,4 @@ internal static class DiagnosticAssert
         Assert.Equal(
             new LinePositionSpan(new LinePosition(startLine, startColumn), new LinePosition(endLine, endColumn)),
             diagnostic.Location.GetLineSpan().Span);
-
-    /// <summary>Parses a fixture with the parser alone (labels optional, as the generator parses) and returns its only diagnostic, checked against the marked span.</summary>
-    public static ManifestDiagnostic ParserSingle(string id, string markup, string path = DefaultPath)
-    {
-        var (text, span) = Markup.Parse(markup);
-        var result = ManifestParser.Parse(path, text, "Contoso", new ManifestParseOptions { LabelsOptional = true });
-        var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal(id, diagnostic.Id);
-        Assert.Equal((span.Start, span.Length), (diagnostic.Span.StartIndex, diagnostic.Span.Length));
-        return diagnostic;
-    }
 }
