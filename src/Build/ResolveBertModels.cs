@@ -35,6 +35,10 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
     [Output]
     public ITaskItem[] ModelFiles { get; private set; } = [];
 
+    /// <summary>Manifests that need <c>fastbert prepare</c> (hub source, quantize or validate), with OutputDirectory, Stamp and InputFiles.</summary>
+    [Output]
+    public ITaskItem[] PrepareModels { get; private set; } = [];
+
     /// <summary>Manifests whose model was exported by this run (for logs and tests).</summary>
     [Output]
     public ITaskItem[] ExportedModels { get; private set; } = [];
@@ -43,11 +47,12 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
     {
         var files = new List<ITaskItem>();
         var exported = new List<ITaskItem>();
+        var prepare = new List<ITaskItem>();
         foreach (var manifestItem in Manifests)
         {
             try
             {
-                ResolveOne(manifestItem, files, exported);
+                ResolveOne(manifestItem, files, exported, prepare);
             }
             catch (Exception ex) when (ex is ExportException or CheckpointFormatException or CheckpointSecurityException or Models.Configuration.ConfigException or IOException or UnauthorizedAccessException)
             {
@@ -57,10 +62,40 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
 
         ModelFiles = files.ToArray();
         ExportedModels = exported.ToArray();
+        PrepareModels = prepare.ToArray();
         return !Log.HasLoggedErrors;
     }
 
-    private void ResolveOne(ITaskItem manifestItem, List<ITaskItem> files, List<ITaskItem> exported)
+    /// <summary>
+    /// Hub sources, quantization and validation gates run through <c>fastbert prepare</c> (the tool) in its own
+    /// process; a plain local model is handled here.
+    /// </summary>
+    public static bool NeedsPrepare(ClassifierManifest manifest) =>
+        manifest.ModelSourceKind == ModelSourceKind.Hub || manifest.Quantize.Mode != QuantizationMode.None || manifest.Validate is not null;
+
+    // One item per manifest for the prepare target: its inputs (manifest, lock, data, local weights) and its stamp.
+    private ITaskItem PrepareItem(ClassifierManifest manifest, string modelName)
+    {
+        var output = Path.Combine(IntermediateDirectory, modelName);
+        var inputs = new List<string> { manifest.Path, manifest.LockFilePath };
+        inputs.AddRange(new[] { manifest.ResolveValidationData(), manifest.ResolveValidationIndices() }.Where(p => p is not null)!);
+        if (manifest.ResolveModelDirectory() is { } local && Directory.Exists(local))
+        {
+            inputs.AddRange(OnnxExporter.CopiedFiles.Concat(CheckpointLoader.WeightFileNames).Append("model.onnx")
+                .Select(name => Path.Combine(local, name))
+                .Where(File.Exists));
+        }
+
+        var item = new TaskItem(manifest.Path);
+        item.SetMetadata("ModelName", modelName);
+        item.SetMetadata("OutputDirectory", output);
+        item.SetMetadata("Stamp", Path.Combine(output, ModelDescription.FileName));
+        item.SetMetadata("InputFiles", string.Join(";", inputs.Where(File.Exists)));
+        item.SetMetadata("LockFile", manifest.LockFilePath);
+        return item;
+    }
+
+    private void ResolveOne(ITaskItem manifestItem, List<ITaskItem> files, List<ITaskItem> exported, List<ITaskItem> prepare)
     {
         var manifestPath = manifestItem.GetMetadata("FullPath");
         if (!File.Exists(manifestPath))
@@ -69,13 +104,19 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
             return;
         }
 
-        var result = ManifestParser.Parse(manifestPath, File.ReadAllText(manifestPath), rootNamespace: null);
+        var result = ManifestParser.Parse(manifestPath, File.ReadAllText(manifestPath), rootNamespace: null, new ManifestParseOptions { LabelsOptional = true });
         if (result.Manifest is not { } manifest)
         {
             return;
         }
 
         var modelName = Path.GetFileNameWithoutExtension(manifestPath);
+        if (NeedsPrepare(manifest))
+        {
+            prepare.Add(PrepareItem(manifest, modelName));
+            return;
+        }
+
         var sourceDirectory = manifest.ResolveModelDirectory();
         var span = manifest.ModelSourceSpan;
         if (sourceDirectory is null || !Directory.Exists(sourceDirectory))

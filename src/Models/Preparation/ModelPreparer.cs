@@ -157,6 +157,24 @@ public static class ModelPreparer
                 }
             }
 
+            // The lock is an MSBuild input: it is written first, and the stamp (model.json) touched last, so that a
+            // successful prepare is not repeated by the next build.
+            LockFile? lockFile = null;
+            if (failures.Count == 0)
+            {
+                var evaluation = report.Evaluations.FirstOrDefault();
+                lockFile = new LockFile
+                {
+                    Source = settings.Source,
+                    ResolvedCommit = commit,
+                    Files = files,
+                    Labels = labels,
+                    Quantization = new LockQuantization(settings.QuantizeMode, settings.QuantizeMode == "int8" ? settings.MaxAccuracyDrop : null, quantization?.KeptFp32),
+                    Validation = evaluation is null ? null : new LockValidation(Path.GetFileName(evaluation.Data.Path), evaluation.Data.Examples, Math.Round(evaluation.Metrics.Accuracy, 6), Math.Round(evaluation.Metrics.Macro.F1, 6)),
+                };
+                lockFile.WriteIfChanged(lockPath);
+            }
+
             if (Directory.Exists(output))
             {
                 Directory.Delete(output, recursive: true);
@@ -169,17 +187,8 @@ public static class ModelPreparer
                 return new PrepareResult(false, output, failures, reportHtml, null);
             }
 
-            var evaluation = report.Evaluations.FirstOrDefault();
-            var lockFile = new LockFile
-            {
-                Source = settings.Source,
-                ResolvedCommit = commit,
-                Files = files,
-                Labels = labels,
-                Quantization = new LockQuantization(settings.QuantizeMode, settings.QuantizeMode == "int8" ? settings.MaxAccuracyDrop : null, quantization?.KeptFp32),
-                Validation = evaluation is null ? null : new LockValidation(Path.GetFileName(evaluation.Data.Path), evaluation.Data.Examples, Math.Round(evaluation.Metrics.Accuracy, 6), Math.Round(evaluation.Metrics.Macro.F1, 6)),
-            };
-            lockFile.WriteIfChanged(lockPath);
+            // The stamp is the newest output: later than the lock file and every other input.
+            File.SetLastWriteTimeUtc(Path.Combine(output, ModelDescription.FileName), DateTime.UtcNow);
             return new PrepareResult(true, output, [], reportHtml, lockFile);
         }
         finally
