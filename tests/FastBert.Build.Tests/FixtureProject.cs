@@ -61,8 +61,10 @@ internal sealed class FixtureProject : IDisposable
     }
 
     /// <summary>Builds without rebuilding the repository's projects (the test run has built them).</summary>
-    public ProcessResult Build(params string[] extra) =>
-        ProcessRunner.Dotnet(Directory, ["build", "-c", Configuration, "-v:normal", "-p:BuildProjectReferences=false", .. extra]);
+    public ProcessResult Build(params string[] extra) => BuildWith(null, extra);
+
+    public ProcessResult BuildWith(IDictionary<string, string>? environment, params string[] extra) =>
+        ProcessRunner.Run("dotnet", ["build", "-c", Configuration, "-v:normal", "-p:BuildProjectReferences=false", .. extra], Directory, environment: environment);
 
     public ProcessResult RunApp(string? standardInput = null, params string[] args) =>
         ProcessRunner.Run("dotnet", [Path.Combine(OutputDirectory, $"{Name}.dll"), .. args], Directory, standardInput);

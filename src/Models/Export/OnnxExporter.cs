@@ -80,7 +80,7 @@ public static class OnnxExporter
                 var from = Path.Combine(source, file);
                 if (File.Exists(from))
                 {
-                    File.Copy(from, Path.Combine(staging, file));
+                    OutputFiles.CopyWritable(from, Path.Combine(staging, file));
                 }
             }
 

@@ -260,7 +260,7 @@ public static class ModelPreparer
             var from = Path.Combine(source, name);
             if (File.Exists(from))
             {
-                File.Copy(from, Path.Combine(destination, name));
+                OutputFiles.CopyWritable(from, Path.Combine(destination, name));
             }
         }
     }

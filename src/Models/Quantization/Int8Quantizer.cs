@@ -459,7 +459,7 @@ public static class Int8Quantizer
                 var from = Path.Combine(_checkpointDirectory, file);
                 if (File.Exists(from))
                 {
-                    File.Copy(from, Path.Combine(folder, file));
+                    OutputFiles.CopyWritable(from, Path.Combine(folder, file));
                 }
             }
 
