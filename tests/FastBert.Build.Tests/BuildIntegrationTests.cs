@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FastBert.Tests;
 
 namespace FastBert.Build.Tests;
 
@@ -50,7 +51,7 @@ public sealed class BuildIntegrationTests
     }
 
     [Fact]
-    public void SecondBuildWithNothingChanged_ExportsAndCopiesNothing()
+    public void SecondBuildWithNothingChanged_ExportsAndCopiesNothing_AndCleanRemovesTheModel()
     {
         using var project = new FixtureProject("Fixture");
         project.Write("spam.yaml", $"model:\n  source: {FixtureProject.SampleModelFolder}\nlabels: [ham, spam]\n");
@@ -69,6 +70,11 @@ public sealed class BuildIntegrationTests
         Assert.DoesNotContain("fastbert: exporting", second.Output);
         Assert.Empty(CopiedModelFiles(second.Output));
         Assert.Equal(firstWrite, File.GetLastWriteTimeUtc(onnx));
+
+        var clean = ProcessRunner.Dotnet(project.Directory, "clean", "-c", project.Configuration, "-p:BuildProjectReferences=false");
+        Assert.True(clean.ExitCode == 0, clean.All);
+        Assert.False(Directory.Exists(Path.Combine(project.OutputDirectory, "fastbert", "spam")), "clean removes the copied model");
+        Assert.False(Directory.Exists(Path.Combine(project.Directory, "obj", project.Configuration, "net10.0", "fastbert", "spam")), "clean removes the exported model");
     }
 
     [Fact]

@@ -81,5 +81,21 @@ public sealed class PackageTests
         var run = workspace.RunApp(null, "Ok lar... Joking wif u oni...");
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Matches(@"^Ham \([01]\.\d\d\)$", run.Output.Trim());
+
+        // dotnet new fastbert-classifier (installed from templates/ into a private hive) builds against the same feed.
+        var hive = Path.Combine(workspace.Directory, "template-hive");
+        var templateFolder = Path.Combine(TestPaths.RepositoryRoot, "templates", "fastbert-classifier");
+        var install = ProcessRunner.Dotnet(workspace.Directory, "new", "install", templateFolder, "--debug:custom-hive", hive);
+        Assert.True(install.ExitCode == 0, install.All);
+        var appDirectory = Path.Combine(workspace.Directory, "NewApp");
+        var create = ProcessRunner.Dotnet(workspace.Directory, "new", "fastbert-classifier", "-n", "NewApp", "-o", appDirectory, "--debug:custom-hive", hive,
+            "--model", FixtureProject.SampleModelFolder, "--labels", "ham, spam", "--sdkVersion", version);
+        Assert.True(create.ExitCode == 0, create.All);
+        File.Copy(Path.Combine(workspace.Directory, "nuget.config"), Path.Combine(appDirectory, "nuget.config"));
+        var newBuild = ProcessRunner.Dotnet(appDirectory, "build", "-c", workspace.Configuration);
+        Assert.True(newBuild.ExitCode == 0, newBuild.All);
+        var newRun = ProcessRunner.Run("dotnet", [Path.Combine(appDirectory, "bin", workspace.Configuration, "net10.0", "NewApp.dll"), "WINNER!! claim your prize, call 09061701461 now"], appDirectory);
+        Assert.True(newRun.ExitCode == 0, newRun.All);
+        Assert.StartsWith("Spam (", newRun.Output.Trim());
     }
 }
