@@ -54,7 +54,9 @@ public class QuantizationBenchmarks
                 throw new ArgumentException($"unknown variant {Variant}");
         }
 
-        Console.WriteLine($"// {Variant}: model.onnx {new FileInfo(Path.Combine(output, "model.onnx")).Length / 1e6:0.0} MB");
+        // Start time and load, to tell whether something else ran during the measurement.
+        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+        Console.WriteLine($"// {Variant} batch {Batch}: model.onnx {new FileInfo(Path.Combine(output, "model.onnx")).Length / 1e6:0.0} MB; setup done {DateTime.Now:HH:mm:ss}, load {load}");
         _model = BertModel.Load(output, new BertModelOptions { MaxBatchSize = 32, MaxTokens = Sequence });
         var random = new Random(42);
         _rows = Enumerable.Range(0, Batch).Select(_ =>

@@ -36,7 +36,7 @@ public static class Int8Quantizer
     /// <summary>Quantization name recorded in model.json and reports.</summary>
     public const string QuantizationName = "int8";
 
-    /// <summary>The faster of the two linear forms on ONNX Runtime (measured; see <see cref="QuantizedMatMulKind"/>).</summary>
+    /// <summary>How quantized linears are written by default: standard ONNX ops (measured as fast as the contrib op; see <see cref="QuantizedMatMulKind"/>).</summary>
     public const QuantizedMatMulKind DefaultMatMul = QuantizedMatMulKind.MatMulInteger;
 
     private const double Tolerance = 1e-12;

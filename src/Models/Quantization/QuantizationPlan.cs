@@ -62,9 +62,11 @@ public sealed record QuantizationPlan
 /// <summary>The ONNX ops a quantized linear layer is written with.</summary>
 /// <remarks>
 /// Both run the same arithmetic in ONNX Runtime (uint8 activations quantized per call, int8 weights, int32
-/// accumulation, float output). Measured on a seeded TinyBERT-sized model (4 × 312, sequence 128, 2 cores, AVX-512
-/// VNNI), <see cref="MatMulInteger"/> was 1–4 % faster at batch 1 and 32 in three interleaved runs, since q, k and v
-/// share one activation quantization, and it uses standard ONNX ops only: it is the default.
+/// accumulation, float output); after ORT's fusions they differ only in q, k and v sharing one activation
+/// quantization. Measured on a seeded TinyBERT-sized model (4 × 312, sequence 128, 2 cores, AVX-512 VNNI) in six
+/// interleaved runs they tie within ±3 % at batch 1 and 32 (≈ 2.0–2.4× faster than fp32 either way).
+/// <see cref="MatMulInteger"/> is the default because it uses standard ONNX ops only, so the file is not tied to
+/// ONNX Runtime's contrib domain.
 /// </remarks>
 public enum QuantizedMatMulKind
 {

@@ -39,7 +39,7 @@ public sealed record QuantizeRequest
     /// <summary>ONNX Runtime threads used while evaluating; null: all cores.</summary>
     public int? IntraOpThreads { get; init; }
 
-    /// <summary>How quantized linears are written. Default: the measured faster one.</summary>
+    /// <summary>How quantized linears are written. Default: <see cref="Int8Quantizer.DefaultMatMul"/>.</summary>
     public QuantizedMatMulKind MatMul { get; init; } = Int8Quantizer.DefaultMatMul;
 
     /// <summary>Progress messages (one line each), e.g. for the console.</summary>
