@@ -8,7 +8,7 @@ namespace FastBert.Models.Tests.Quantization;
 
 /// <summary>
 /// Shared checkpoints quantized to int8 with the accuracy guard, then checked independently: the written folder
-/// against a default (Fused) fp32 export on the full held-out data.
+/// against a default (Standard) fp32 export on the full held-out data.
 /// </summary>
 public sealed class QuantizationRoundTripTests(ITestOutputHelper output) : IDisposable
 {
