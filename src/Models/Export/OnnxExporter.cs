@@ -134,7 +134,8 @@ public static class OnnxExporter
         };
     }
 
-    private static WeightTensor ReadWeight(ICheckpoint checkpoint, string name)
+    /// <summary>A stored tensor by canonical name as float32; a missing tensor is an <see cref="ExportException"/>.</summary>
+    internal static WeightTensor ReadWeight(ICheckpoint checkpoint, string name)
     {
         TensorInfo info;
         try

@@ -157,7 +157,7 @@ public static class Int8Quantizer
 
     /// <summary>The ONNX bytes of a checkpoint in the Standard form, int8 per <paramref name="plan"/> (null: float32).</summary>
     public static byte[] BuildOnnx(TransformerConfig config, ICheckpoint checkpoint, QuantizationPlan? plan) =>
-        BuildOnnx(config, name => ReadWeight(checkpoint, name), plan);
+        BuildOnnx(config, name => OnnxExporter.ReadWeight(checkpoint, name), plan);
 
     internal static byte[] BuildOnnx(TransformerConfig config, Func<string, WeightTensor> weights, QuantizationPlan? plan)
     {
@@ -190,21 +190,6 @@ public static class Int8Quantizer
         {
             throw new ArgumentException("Examples is empty: pass labelled examples, or null to write the int8 model without an accuracy check.", nameof(request));
         }
-    }
-
-    private static WeightTensor ReadWeight(ICheckpoint checkpoint, string name)
-    {
-        TensorInfo info;
-        try
-        {
-            info = checkpoint.Get(name);
-        }
-        catch (KeyNotFoundException ex)
-        {
-            throw new ExportException(ex.Message, ex);
-        }
-
-        return new WeightTensor(checkpoint.ReadFloat32(info.Name), info.Shape.ToArray());
     }
 
     private static bool PathsEqual(string a, string b) =>
@@ -242,7 +227,7 @@ public static class Int8Quantizer
             {
                 if (!_weights.TryGetValue(name, out var tensor))
                 {
-                    tensor = ReadWeight(checkpoint, name);
+                    tensor = OnnxExporter.ReadWeight(checkpoint, name);
                     _weights[name] = tensor;
                 }
 
