@@ -39,14 +39,7 @@ internal static class PullCommand
 
         var fileList = files?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         using var client = new HubClient(new HubOptions());
-        var progress = new Progress<DownloadProgress>(p =>
-        {
-            if (!json && p.TotalBytes is > 10_000_000 && p.BytesDone == p.TotalBytes)
-            {
-                io.Error.WriteLine($"downloaded {p.File} ({p.TotalBytes / 1048576.0:0.0} MB)");
-            }
-        });
-        var snapshot = await client.PullAsync(reference, fileList, null, progress, cancellation);
+        var snapshot = await Io.DownloadProgressDisplay.RunAsync(io.Error, quiet: json, progress => client.PullAsync(reference, fileList, null, progress, cancellation));
         if (json)
         {
             io.Output.WriteLine(JsonSerializer.Serialize(new { snapshot = snapshot.Directory, commit = snapshot.Commit, files = snapshot.Files.Keys.Order(StringComparer.Ordinal) }));

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using FastBert.Models.Tests.Hub;
+using FastBert.Tests;
+
+namespace FastBert.Tool.Tests;
+
+/// <summary><c>fastbert pull</c> against a Hub-protocol server on 127.0.0.1 (HF_ENDPOINT).</summary>
+[Collection(nameof(PullCliTests))]
+public sealed class PullCliTests : IDisposable
+{
+    private readonly string _cache = Path.Combine(Path.GetTempPath(), "fastbert-cli-pull", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", null);
+        Environment.SetEnvironmentVariable("HF_HUB_CACHE", null);
+        Environment.SetEnvironmentVariable("HF_HUB_OFFLINE", null);
+        if (Directory.Exists(_cache))
+        {
+            Directory.Delete(_cache, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Pull_PrintsTheSnapshot_ThenWorksOfflineFromTheCache()
+    {
+        using var server = new HubTestServer(TestPaths.SmsModel);
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", server.Endpoint);
+        Environment.SetEnvironmentVariable("HF_HUB_CACHE", _cache);
+
+        var (exit, output, error) = Run("pull", $"hf:{server.RepoId}", "--json");
+
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(HubTestServer.Commit, json.RootElement.GetProperty("commit").GetString());
+        var snapshot = json.RootElement.GetProperty("snapshot").GetString()!;
+        Assert.Equal(Path.Combine(_cache, "models--fastbert--sms-spam-bert-tiny", "snapshots", HubTestServer.Commit), snapshot);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(TestPaths.SmsModel, "model.safetensors")), File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")));
+
+        Environment.SetEnvironmentVariable("HF_HUB_OFFLINE", "1");
+        var requests = server.Requests.Count;
+        var offline = Run("pull", $"hf:{server.RepoId}");
+        Assert.True(offline.Exit == 0, offline.Error);
+        Assert.Equal(snapshot, offline.Output.Trim());
+        Assert.Equal(requests, server.Requests.Count);
+    }
+
+    [Fact]
+    public void Pull_UnknownRepo_IsAnInputError_AndUnreachableHubANetworkError()
+    {
+        using var server = new HubTestServer(TestPaths.SmsModel);
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", server.Endpoint);
+        Environment.SetEnvironmentVariable("HF_HUB_CACHE", _cache);
+
+        var missing = Run("pull", "hf:nobody/nothing");
+        Assert.Equal(ExitCodes.InputError, missing.Exit);
+
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", "http://127.0.0.1:9");
+        var unreachable = Run("pull", $"hf:{server.RepoId}");
+        Assert.Equal(ExitCodes.NetworkError, unreachable.Exit);
+        Assert.Contains("HF_HUB_OFFLINE", unreachable.Error);
+    }
+
+    private static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = Cli.Run(args, new StringReader(string.Empty), output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+}
