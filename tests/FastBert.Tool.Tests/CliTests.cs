@@ -15,7 +15,7 @@ public sealed class CliTests
         var goldens = GoldenExample.Load(modelDirectory);
         var input = string.Join('\n', goldens.Select((g, i) => i % 2 == 0 ? JsonSerializer.Serialize(g.Text) : JsonSerializer.Serialize(new { text = g.Text, id = i })));
 
-        var (exit, output, error) = Run(input, "tokenize", "--model", modelDirectory);
+        var (exit, output, error) = CliRunner.Run(input, "tokenize", "--model", modelDirectory);
 
         Assert.True(exit == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -31,7 +31,7 @@ public sealed class CliTests
     [Fact]
     public void Tokenize_WithMaxTokens_TruncatesKeepingSep()
     {
-        var (exit, output, _) = Run("\"one two three four five six\"", "tokenize", "--model", TestPaths.SmsModel, "--max-tokens", "4");
+        var (exit, output, _) = CliRunner.Run("\"one two three four five six\"", "tokenize", "--model", TestPaths.SmsModel, "--max-tokens", "4");
 
         Assert.Equal(0, exit);
         using var json = JsonDocument.Parse(output);
@@ -47,7 +47,7 @@ public sealed class CliTests
         var goldens = GoldenExample.Load(TestPaths.SmsModel);
         var input = string.Join('\n', goldens.Select(g => JsonSerializer.Serialize(new { text = g.Text })));
 
-        var (exit, output, error) = Run(input, "predict", "--model", TestPaths.SmsModel);
+        var (exit, output, error) = CliRunner.Run(input, "predict", "--model", TestPaths.SmsModel);
 
         Assert.True(exit == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -75,7 +75,7 @@ public sealed class CliTests
     [Fact]
     public void Predict_BlankLinesAreSkipped()
     {
-        var (exit, output, _) = Run("\"hello\"\n\n   \n\"Free entry in 2 a wkly comp to win FA Cup final tkts\"\n", "predict", "--model", TestPaths.SmsModel);
+        var (exit, output, _) = CliRunner.Run("\"hello\"\n\n   \n\"Free entry in 2 a wkly comp to win FA Cup final tkts\"\n", "predict", "--model", TestPaths.SmsModel);
 
         Assert.Equal(0, exit);
         Assert.Equal(2, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
@@ -88,7 +88,7 @@ public sealed class CliTests
     [InlineData("{\"body\": \"x\"}", "stdin line 2: expected a JSON string or an object with a \"text\" field, got a object")]
     public void MalformedInputLine_ExitsWithInputErrorNamingTheLine(string badLine, string expectedMessage)
     {
-        var (exit, _, error) = Run($"\"fine\"\n{badLine}\n", "tokenize", "--model", TestPaths.SmsModel);
+        var (exit, _, error) = CliRunner.Run($"\"fine\"\n{badLine}\n", "tokenize", "--model", TestPaths.SmsModel);
 
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.Contains(expectedMessage, error);
@@ -99,7 +99,7 @@ public sealed class CliTests
     {
         var missing = Path.Combine(Path.GetTempPath(), "fastbert-no-such-model");
 
-        var (exit, _, error) = Run("\"x\"", "predict", "--model", missing);
+        var (exit, _, error) = CliRunner.Run("\"x\"", "predict", "--model", missing);
 
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.Contains(missing, error);
@@ -108,18 +108,10 @@ public sealed class CliTests
     [Fact]
     public void MissingRequiredOption_IsAUsageError()
     {
-        var (exit, _, error) = Run(string.Empty, "predict");
+        var (exit, _, error) = CliRunner.Run(string.Empty, "predict");
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("--model", error);
-    }
-
-    private static (int Exit, string Output, string Error) Run(string stdin, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = Cli.Run(args, new StringReader(stdin), output, error);
-        return (exit, output.ToString(), error.ToString());
     }
 }
 
@@ -141,7 +133,7 @@ public sealed class ExportCliTests : IDisposable
     {
         var output = Path.Combine(_root, "emotion");
 
-        var (exit, stdout, error) = Run(string.Empty, "export", TestPaths.EmotionModel, "--output", output, "--json");
+        var (exit, stdout, error) = CliRunner.Run(string.Empty, "export", TestPaths.EmotionModel, "--output", output, "--json");
 
         Assert.True(exit == 0, error);
         using var json = JsonDocument.Parse(stdout);
@@ -159,7 +151,7 @@ public sealed class ExportCliTests : IDisposable
         Directory.CreateDirectory(checkpoint);
         File.WriteAllText(Path.Combine(checkpoint, "config.json"), "{\"model_type\": \"gpt2\"}");
 
-        var (exit, _, error) = Run(string.Empty, "export", checkpoint, "--output", Path.Combine(_root, "out"));
+        var (exit, _, error) = CliRunner.Run(string.Empty, "export", checkpoint, "--output", Path.Combine(_root, "out"));
 
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.Contains("bert, distilbert, electra", error);
@@ -175,7 +167,7 @@ public sealed class ExportCliTests : IDisposable
         try
         {
             var input = string.Join('\n', goldens.Select(g => JsonSerializer.Serialize(g.Text)));
-            var (exit, stdout, error) = Run(input, "predict", "--model", TestPaths.EmotionModel);
+            var (exit, stdout, error) = CliRunner.Run(input, "predict", "--model", TestPaths.EmotionModel);
 
             Assert.True(exit == 0, error);
             var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -192,13 +184,5 @@ public sealed class ExportCliTests : IDisposable
         {
             Environment.SetEnvironmentVariable("FASTBERT_CACHE", null);
         }
-    }
-
-    private static (int Exit, string Output, string Error) Run(string stdin, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = Cli.Run(args, new StringReader(stdin), output, error);
-        return (exit, output.ToString(), error.ToString());
     }
 }

@@ -22,7 +22,7 @@ public sealed class EvaluationCliTests : IDisposable
     {
         var json = Path.Combine(_root, "eval.json");
 
-        var (exit, output, error) = Run("evaluate", TestPaths.SmsModel, "--data", SmsData, "--indices", SmsIndices, "--json", json);
+        var (exit, output, error) = CliRunner.Run(string.Empty, "evaluate", TestPaths.SmsModel, "--data", SmsData, "--indices", SmsIndices, "--json", json);
 
         Assert.True(exit == 0, error);
         var report = Report.FromJson(File.ReadAllText(json), json);
@@ -41,9 +41,9 @@ public sealed class EvaluationCliTests : IDisposable
     {
         var json = Path.Combine(_root, "compare.json");
         var exported = Path.Combine(_root, "exported");
-        Assert.Equal(0, Run("export", TestPaths.SmsModel, "--output", exported, "--form", "standard").Exit);
+        Assert.Equal(0, CliRunner.Run(string.Empty, "export", TestPaths.SmsModel, "--output", exported, "--form", "standard").Exit);
 
-        var (exit, _, error) = Run("evaluate", TestPaths.SmsModel, "--model", exported, "--data", SmsData, "--indices", SmsIndices, "--json", json);
+        var (exit, _, error) = CliRunner.Run(string.Empty, "evaluate", TestPaths.SmsModel, "--model", exported, "--data", SmsData, "--indices", SmsIndices, "--json", json);
 
         Assert.True(exit == 0, error);
         var comparison = Assert.Single(Report.FromJson(File.ReadAllText(json), json).Comparisons);
@@ -57,7 +57,7 @@ public sealed class EvaluationCliTests : IDisposable
         var data = Path.Combine(_root, "bad.tsv");
         File.WriteAllText(data, "label\ttext\nham\thello\neggs\tcall now\n");
 
-        var (exit, _, error) = Run("evaluate", TestPaths.SmsModel, "--data", data);
+        var (exit, _, error) = CliRunner.Run(string.Empty, "evaluate", TestPaths.SmsModel, "--data", data);
 
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.Contains(":3", error);
@@ -69,9 +69,9 @@ public sealed class EvaluationCliTests : IDisposable
     {
         var json = Path.Combine(_root, "bench.json");
         var evalJson = Path.Combine(_root, "eval.json");
-        Assert.Equal(0, Run("evaluate", TestPaths.SmsModel, "--data", SmsData, "--indices", SmsIndices, "--json", evalJson).Exit);
+        Assert.Equal(0, CliRunner.Run(string.Empty, "evaluate", TestPaths.SmsModel, "--data", SmsData, "--indices", SmsIndices, "--json", evalJson).Exit);
 
-        var (exit, _, error) = Run("benchmark", TestPaths.SmsModel, "--data", SmsData, "--batch", "1,4", "--seq", "16", "--warmup", "1", "--iters", "5", "--json", json);
+        var (exit, _, error) = CliRunner.Run(string.Empty, "benchmark", TestPaths.SmsModel, "--data", SmsData, "--batch", "1,4", "--seq", "16", "--warmup", "1", "--iters", "5", "--json", json);
 
         Assert.True(exit == 0, error);
         var benchmark = Assert.Single(Report.FromJson(File.ReadAllText(json), json).Benchmarks);
@@ -85,7 +85,7 @@ public sealed class EvaluationCliTests : IDisposable
         Assert.True(benchmark.PeakWorkingSetBytes > 0);
 
         var output = Path.Combine(_root, "report");
-        var (reportExit, _, reportError) = Run("report", evalJson, json, "--output", output);
+        var (reportExit, _, reportError) = CliRunner.Run(string.Empty, "report", evalJson, json, "--output", output);
 
         Assert.True(reportExit == 0, reportError);
         var html = File.ReadAllText(Path.Combine(output, "report.html"));
@@ -98,17 +98,9 @@ public sealed class EvaluationCliTests : IDisposable
     [Fact]
     public void Benchmark_BadBatchList_IsAUsageError()
     {
-        var (exit, _, error) = Run("benchmark", TestPaths.SmsModel, "--batch", "1,zero");
+        var (exit, _, error) = CliRunner.Run(string.Empty, "benchmark", TestPaths.SmsModel, "--batch", "1,zero");
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("--batch", error);
-    }
-
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = Cli.Run(args, new StringReader(string.Empty), output, error);
-        return (exit, output.ToString(), error.ToString());
     }
 }

@@ -14,7 +14,7 @@ public sealed class InitCliTests : IDisposable
     [Fact]
     public void Init_WritesAManifestThatParses_WithTheCheckpointsLabels()
     {
-        var (exit, output, error) = Run("init", TestPaths.EmotionModel, "--name", "emotion", "--output", _root);
+        var (exit, output, error) = CliRunner.Run(string.Empty, "init", TestPaths.EmotionModel, "--name", "emotion", "--output", _root);
 
         Assert.True(exit == 0, error);
         var path = output.Trim();
@@ -29,19 +29,11 @@ public sealed class InitCliTests : IDisposable
     [Fact]
     public void Init_DoesNotOverwriteWithoutForce()
     {
-        Assert.Equal(0, Run("init", TestPaths.SmsModel, "--name", "spam", "--output", _root).Exit);
+        Assert.Equal(0, CliRunner.Run(string.Empty, "init", TestPaths.SmsModel, "--name", "spam", "--output", _root).Exit);
 
-        var (exit, _, error) = Run("init", TestPaths.SmsModel, "--name", "spam", "--output", _root);
+        var (exit, _, error) = CliRunner.Run(string.Empty, "init", TestPaths.SmsModel, "--name", "spam", "--output", _root);
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("--force", error);
-    }
-
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = Cli.Run(args, new StringReader(string.Empty), output, error);
-        return (exit, output.ToString(), error.ToString());
     }
 }

@@ -28,7 +28,7 @@ public sealed class PullCliTests : IDisposable
         Environment.SetEnvironmentVariable("HF_ENDPOINT", server.Endpoint);
         Environment.SetEnvironmentVariable("HF_HUB_CACHE", _cache);
 
-        var (exit, output, error) = Run("pull", $"hf:{server.RepoId}", "--json");
+        var (exit, output, error) = CliRunner.Run(string.Empty, "pull", $"hf:{server.RepoId}", "--json");
 
         Assert.True(exit == 0, error);
         using var json = JsonDocument.Parse(output);
@@ -39,7 +39,7 @@ public sealed class PullCliTests : IDisposable
 
         Environment.SetEnvironmentVariable("HF_HUB_OFFLINE", "1");
         var requests = server.Requests.Count;
-        var offline = Run("pull", $"hf:{server.RepoId}");
+        var offline = CliRunner.Run(string.Empty, "pull", $"hf:{server.RepoId}");
         Assert.True(offline.Exit == 0, offline.Error);
         Assert.Equal(snapshot, offline.Output.Trim());
         Assert.Equal(requests, server.Requests.Count);
@@ -52,20 +52,12 @@ public sealed class PullCliTests : IDisposable
         Environment.SetEnvironmentVariable("HF_ENDPOINT", server.Endpoint);
         Environment.SetEnvironmentVariable("HF_HUB_CACHE", _cache);
 
-        var missing = Run("pull", "hf:nobody/nothing");
+        var missing = CliRunner.Run(string.Empty, "pull", "hf:nobody/nothing");
         Assert.Equal(ExitCodes.InputError, missing.Exit);
 
         Environment.SetEnvironmentVariable("HF_ENDPOINT", "http://127.0.0.1:9");
-        var unreachable = Run("pull", $"hf:{server.RepoId}");
+        var unreachable = CliRunner.Run(string.Empty, "pull", $"hf:{server.RepoId}");
         Assert.Equal(ExitCodes.NetworkError, unreachable.Exit);
         Assert.Contains("HF_HUB_OFFLINE", unreachable.Error);
-    }
-
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = Cli.Run(args, new StringReader(string.Empty), output, error);
-        return (exit, output.ToString(), error.ToString());
     }
 }

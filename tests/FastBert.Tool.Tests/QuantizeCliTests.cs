@@ -23,7 +23,7 @@ public sealed class QuantizeCliTests : IDisposable
         var output = Path.Combine(_root, "int8");
         var json = Path.Combine(_root, "q.json");
 
-        var (exit, _, error) = Run(["quantize", TestPaths.SmsModel, "--output", output, "--json", json, .. HeldOut]);
+        var (exit, _, error) = CliRunner.Run(string.Empty, ["quantize", TestPaths.SmsModel, "--output", output, "--json", json, .. HeldOut]);
 
         Assert.True(exit == 0, error);
         var summary = Report.FromJson(File.ReadAllText(json), json).Quantization!;
@@ -39,7 +39,7 @@ public sealed class QuantizeCliTests : IDisposable
         var output = Path.Combine(_root, "int8");
         var json = Path.Combine(_root, "q.json");
 
-        var (exit, _, error) = Run(["quantize", TestPaths.SmsModel, "--output", output, "--min-agreement", "1.01", "--json", json, .. HeldOut]);
+        var (exit, _, error) = CliRunner.Run(string.Empty, ["quantize", TestPaths.SmsModel, "--output", output, "--min-agreement", "1.01", "--json", json, .. HeldOut]);
 
         Assert.Equal(ExitCodes.ValidationFailed, exit);
         Assert.Contains("refused", error);
@@ -47,13 +47,5 @@ public sealed class QuantizeCliTests : IDisposable
         var summary = Report.FromJson(File.ReadAllText(json), json).Quantization!;
         Assert.False(summary.Accepted);
         Assert.NotEmpty(summary.Attempts);
-    }
-
-    private static (int Exit, string Output, string Error) Run(string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = Cli.Run(args, new StringReader(string.Empty), output, error);
-        return (exit, output.ToString(), error.ToString());
     }
 }

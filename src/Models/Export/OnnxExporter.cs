@@ -150,6 +150,7 @@ public static class OnnxExporter
         return new WeightTensor(checkpoint.ReadFloat32(info.Name), info.Shape.ToArray());
     }
 
+    /// <summary>Lowercase hex sha256 of a file (model.json and lock-file hashes).</summary>
     internal static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);

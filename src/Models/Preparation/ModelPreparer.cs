@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using FastBert.Models.Benchmarking;
 using FastBert.Models.Checkpoints;
 using FastBert.Models.Configuration;
@@ -273,8 +272,7 @@ public static class ModelPreparer
             var path = Path.Combine(directory, name);
             if (File.Exists(path))
             {
-                using var stream = File.OpenRead(path);
-                hashes[name] = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+                hashes[name] = OnnxExporter.Sha256(path);
             }
         }
 
