@@ -23,34 +23,16 @@ internal sealed class OnnxGraphBuilder
     public bool UsesMicrosoftDomain { get; private set; }
 
     /// <summary>A float32 initializer.</summary>
-    public string Initializer(string name, ReadOnlySpan<float> values, params long[] dims)
-    {
-        CheckElementCount(name, values.Length, dims);
-        var tensor = new TensorProto { Name = Claim(name), DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values)) };
-        tensor.Dims.AddRange(dims);
-        _graph.Initializer.Add(tensor);
-        return name;
-    }
+    public string Initializer(string name, ReadOnlySpan<float> values, params long[] dims) =>
+        AddInitializer(name, TensorProto.Types.DataType.Float, MemoryMarshal.AsBytes(values), values.Length, dims);
 
     /// <summary>An int64 initializer (shapes, axes, indices).</summary>
-    public string Int64Initializer(string name, long[] values, params long[] dims)
-    {
-        CheckElementCount(name, values.Length, dims);
-        var tensor = new TensorProto { Name = Claim(name), DataType = (int)TensorProto.Types.DataType.Int64, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())) };
-        tensor.Dims.AddRange(dims);
-        _graph.Initializer.Add(tensor);
-        return name;
-    }
+    public string Int64Initializer(string name, long[] values, params long[] dims) =>
+        AddInitializer(name, TensorProto.Types.DataType.Int64, MemoryMarshal.AsBytes(values.AsSpan()), values.Length, dims);
 
     /// <summary>An int8 initializer (quantized weights and embedding tables).</summary>
-    public string Int8Initializer(string name, sbyte[] values, params long[] dims)
-    {
-        CheckElementCount(name, values.Length, dims);
-        var tensor = new TensorProto { Name = Claim(name), DataType = (int)TensorProto.Types.DataType.Int8, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())) };
-        tensor.Dims.AddRange(dims);
-        _graph.Initializer.Add(tensor);
-        return name;
-    }
+    public string Int8Initializer(string name, sbyte[] values, params long[] dims) =>
+        AddInitializer(name, TensorProto.Types.DataType.Int8, MemoryMarshal.AsBytes(values.AsSpan()), values.Length, dims);
 
     /// <summary>A float32 scalar initializer.</summary>
     public string Scalar(string name, float value) => Initializer(name, [value]);
@@ -121,6 +103,16 @@ internal sealed class OnnxGraphBuilder
         var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
         attribute.Ints.AddRange(values);
         return attribute;
+    }
+
+    // Raw little-endian bytes, as ONNX stores initializers.
+    private string AddInitializer(string name, TensorProto.Types.DataType type, ReadOnlySpan<byte> raw, int count, long[] dims)
+    {
+        CheckElementCount(name, count, dims);
+        var tensor = new TensorProto { Name = Claim(name), DataType = (int)type, RawData = ByteString.CopyFrom(raw) };
+        tensor.Dims.AddRange(dims);
+        _graph.Initializer.Add(tensor);
+        return name;
     }
 
     private string Claim(string name)

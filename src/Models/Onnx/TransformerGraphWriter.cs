@@ -206,9 +206,8 @@ internal sealed class TransformerGraphWriter
             ClassifierHead.ElectraDenseGelu => Gelu("head/gelu", dense),
             _ => throw new InvalidOperationException($"Unknown head {_spec.Head}."),
         };
-        var classifier = Load(_spec.Classifier.Weight, _spec.LabelCount, -1);
-        var matmul = _g.Node("MatMul", "head/classifier", [activated, TransposedWeight("head/classifier_w", _spec.Classifier.Weight)]);
-        _ = classifier;
+        var classifier = Checked(_spec.Classifier.Weight, _spec.LabelCount, -1);
+        var matmul = _g.Node("MatMul", "head/classifier", [activated, TransposedWeight("head/classifier_w", _spec.Classifier.Weight, classifier)]);
         return _g.Node("Add", "logits", [matmul, Weight("head/classifier_b", _spec.Classifier.Bias)]);
     }
 
@@ -244,16 +243,16 @@ internal sealed class TransformerGraphWriter
     }
 
     // Linear weights are stored [out, in]; MatMul wants [in, out].
-    private string TransposedWeight(string onnxName, string storedName)
+    private string TransposedWeight(string onnxName, string storedName, WeightTensor? alreadyRead = null)
     {
-        var (transposed, columns, rows) = Transposed(storedName);
+        var (transposed, columns, rows) = Transposed(storedName, alreadyRead);
         return _g.Initializer(onnxName, transposed, columns, rows);
     }
 
     // The stored [out, in] weight as row-major [in, out] values.
-    private (float[] Values, int In, int Out) Transposed(string storedName)
+    private (float[] Values, int In, int Out) Transposed(string storedName, WeightTensor? alreadyRead = null)
     {
-        var tensor = _weights(storedName);
+        var tensor = alreadyRead ?? _weights(storedName);
         if (tensor.Shape.Length != 2)
         {
             throw new ExportException($"tensor '{storedName}' should be 2-D [out, in] but has shape [{string.Join(", ", tensor.Shape)}].");
@@ -319,7 +318,10 @@ internal sealed class TransformerGraphWriter
         return _g.Node("Add", name, [matmul, bias]);
     }
 
-    private float[] Load(string storedName, params long[] expectedShape)
+    private float[] Load(string storedName, params long[] expectedShape) => Checked(storedName, expectedShape).Values;
+
+    // The stored tensor, after checking its shape against config.json (-1: any size in that dimension).
+    private WeightTensor Checked(string storedName, params long[] expectedShape)
     {
         var tensor = _weights(storedName);
         if (tensor.Shape.Length != expectedShape.Length || tensor.Shape.Where((d, i) => expectedShape[i] >= 0 && d != expectedShape[i]).Any())
@@ -327,6 +329,6 @@ internal sealed class TransformerGraphWriter
             throw new ExportException($"tensor '{storedName}' has shape [{string.Join(", ", tensor.Shape)}], expected [{string.Join(", ", expectedShape.Select(d => d < 0 ? "*" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]. Does config.json match the weights?");
         }
 
-        return tensor.Values;
+        return tensor;
     }
 }
