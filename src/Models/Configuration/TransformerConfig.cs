@@ -63,6 +63,18 @@ public sealed record TransformerConfig
     /// <summary>The raw <c>architectures</c> (e.g. <c>BertForSequenceClassification</c>); empty when absent.</summary>
     public required IReadOnlyList<string> Architectures { get; init; }
 
+    /// <summary>Dropout after embeddings, attention output and feed-forward output (BERT <c>hidden_dropout_prob</c>, DistilBERT <c>dropout</c>). Training only.</summary>
+    public double HiddenDropout { get; init; } = 0.1;
+
+    /// <summary>Dropout on attention probabilities (<c>attention_probs_dropout_prob</c> / <c>attention_dropout</c>). Training only.</summary>
+    public double AttentionDropout { get; init; } = 0.1;
+
+    /// <summary>Dropout before the classifier (<c>classifier_dropout</c>, else the hidden dropout; DistilBERT <c>seq_classif_dropout</c>). Training only.</summary>
+    public double ClassifierDropout { get; init; } = 0.1;
+
+    /// <summary>Standard deviation of the normal initialisation of new weights (<c>initializer_range</c>).</summary>
+    public double InitializerRange { get; init; } = 0.02;
+
     /// <summary>Head size = <see cref="HiddenSize"/> / <see cref="NumHeads"/>.</summary>
     public int HeadSize => HiddenSize / NumHeads;
 
@@ -142,6 +154,7 @@ public sealed record TransformerConfig
 
             var hidden = Int(distil ? "dim" : "hidden_size", required: true, min: 1);
             var heads = Int(distil ? "n_heads" : "num_attention_heads", required: true, min: 1);
+            var hiddenDropout = Probability(distil ? "dropout" : "hidden_dropout_prob", 0.1);
             var config = new TransformerConfig
             {
                 ModelType = modelType,
@@ -159,6 +172,10 @@ public sealed record TransformerConfig
                 PadTokenId = Int("pad_token_id", defaultValue: 0, min: 0, nullable: true),
                 Architectures = architectures,
                 SourcePath = path,
+                HiddenDropout = hiddenDropout,
+                AttentionDropout = Probability(distil ? "attention_dropout" : "attention_probs_dropout_prob", 0.1),
+                ClassifierDropout = Probability(distil ? "seq_classif_dropout" : "classifier_dropout", hiddenDropout),
+                InitializerRange = Double("initializer_range", 0.02),
             };
 
             if (hidden % heads != 0)
@@ -360,6 +377,21 @@ public sealed record TransformerConfig
             if (value < min)
             {
                 throw new ConfigException(path, key, $"\"{key}\" is {value}, must be at least {min}.");
+            }
+
+            return value;
+        }
+
+        private double Probability(string key, double defaultValue)
+        {
+            if (!root.TryGetProperty(key, out var element) || element.ValueKind == JsonValueKind.Null)
+            {
+                return defaultValue;
+            }
+
+            if (element.ValueKind != JsonValueKind.Number || !element.TryGetDouble(out var value) || value is < 0 or >= 1)
+            {
+                throw new ConfigException(path, key, $"\"{key}\" must be a probability in [0, 1), found {element.GetRawText()}.");
             }
 
             return value;

@@ -122,17 +122,7 @@ public static class OnnxExporter
         return writer.Write(typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0.0.0", metadata).ToByteArray();
     }
 
-    internal static ArchitectureSpec ToSpec(TransformerConfig config)
-    {
-        var eps = (float)config.LayerNormEps;
-        return config.ModelType switch
-        {
-            ModelType.Bert => ArchitectureSpec.Bert("bert", config.HiddenSize, config.NumHeads, config.NumLayers, config.NumLabels, eps),
-            ModelType.Electra => ArchitectureSpec.Bert("electra", config.HiddenSize, config.NumHeads, config.NumLayers, config.NumLabels, eps, electra: true, projectEmbeddings: config.EmbeddingSize != config.HiddenSize),
-            ModelType.DistilBert => ArchitectureSpec.DistilBert(config.HiddenSize, config.NumHeads, config.NumLayers, config.NumLabels, eps),
-            _ => throw new ExportException($"model type {config.ModelType} has no exporter."),
-        };
-    }
+    internal static ArchitectureSpec ToSpec(TransformerConfig config) => ArchitectureSpec.For(config);
 
     /// <summary>A stored tensor by canonical name as float32; a missing tensor is an <see cref="ExportException"/>.</summary>
     internal static WeightTensor ReadWeight(ICheckpoint checkpoint, string name)

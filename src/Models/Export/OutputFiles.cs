@@ -20,4 +20,42 @@ public static class OutputFiles
             File.SetAttributes(destination, File.GetAttributes(destination) & ~FileAttributes.ReadOnly);
         }
     }
+
+    /// <summary>
+    /// Writes a folder through a temporary sibling: <paramref name="fill"/> writes everything into the staging folder it
+    /// is given, then the previous folder (if any) is swapped out and deleted. When <paramref name="fill"/> throws, the
+    /// staging folder is removed and the previous folder is left as it was.
+    /// </summary>
+    public static void ReplaceDirectory(string target, Action<string> fill)
+    {
+        var full = Path.GetFullPath(target);
+        var parent = Path.GetDirectoryName(full) ?? throw new IOException($"{full} has no parent folder.");
+        var name = Path.GetFileName(full);
+        Directory.CreateDirectory(parent);
+        var staging = Path.Combine(parent, $".{name}.tmp-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(staging);
+            fill(staging);
+            string? previous = null;
+            if (Directory.Exists(full))
+            {
+                previous = Path.Combine(parent, $".{name}.old-{Guid.NewGuid():N}");
+                Directory.Move(full, previous);
+            }
+
+            Directory.Move(staging, full);
+            if (previous is not null)
+            {
+                Directory.Delete(previous, recursive: true);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using FastBert.Models.Configuration;
+
 namespace FastBert.Models.Onnx;
 
 /// <summary>The three sequence-classification heads fastbert exports.</summary>
@@ -14,18 +16,22 @@ public enum ClassifierHead
 }
 
 /// <summary>A linear layer's stored tensor names (weight stored [out, in]).</summary>
-internal sealed record LinearNames(string Weight, string Bias)
+public sealed record LinearNames(string Weight, string Bias)
 {
+    /// <summary>The module name, e.g. <c>bert.encoder.layer.0.attention.self.query</c>.</summary>
+    public string Module => Weight[..^".weight".Length];
+
     public static LinearNames Of(string prefix) => new($"{prefix}.weight", $"{prefix}.bias");
 }
 
 /// <summary>A layer norm's stored tensor names.</summary>
-internal sealed record NormNames(string Weight, string Bias)
+public sealed record NormNames(string Weight, string Bias)
 {
     public static NormNames Of(string prefix) => new($"{prefix}.weight", $"{prefix}.bias");
 }
 
-internal sealed record EncoderLayerNames(
+/// <summary>The stored tensor names of one post-LayerNorm encoder layer.</summary>
+public sealed record EncoderLayerNames(
     LinearNames Query,
     LinearNames Key,
     LinearNames Value,
@@ -33,13 +39,16 @@ internal sealed record EncoderLayerNames(
     NormNames AttentionNorm,
     LinearNames Intermediate,
     LinearNames Output,
-    NormNames OutputNorm);
+    NormNames OutputNorm)
+{
+    public IEnumerable<LinearNames> Linears => [Query, Key, Value, AttentionOutput, Intermediate, Output];
+}
 
 /// <summary>
 /// Everything the graph writer needs about one checkpoint's architecture: sizes and the stored tensor name of each
 /// piece, the same post-LayerNorm encoder for BERT, DistilBERT and ELECTRA.
 /// </summary>
-internal sealed record ArchitectureSpec(
+public sealed record ArchitectureSpec(
     int HiddenSize,
     int NumHeads,
     int LabelCount,
@@ -55,6 +64,33 @@ internal sealed record ArchitectureSpec(
     LinearNames Classifier)
 {
     public bool HasTokenTypes => TokenTypeEmbeddings is not null;
+
+    /// <summary>The base model's tensor-name prefix (<c>bert</c>, <c>distilbert</c>, <c>electra</c>); the head is everything outside it.</summary>
+    public string BaseModelPrefix => WordEmbeddings[..WordEmbeddings.IndexOf('.')];
+
+    /// <summary>Every linear layer inside the base model (embedding projection, encoder layers, BERT's pooler), in order.</summary>
+    public IEnumerable<LinearNames> BaseLinears =>
+        (EmbeddingProjection is null ? [] : new[] { EmbeddingProjection })
+            .Concat(Layers.SelectMany(l => l.Linears))
+            .Concat(HeadDense.Weight.StartsWith(BaseModelPrefix + ".", StringComparison.Ordinal) ? [HeadDense] : []);
+
+    /// <summary>The classification head's linear layers (outside the base model), the last one producing the logits.</summary>
+    public IEnumerable<LinearNames> HeadLinears =>
+        HeadDense.Weight.StartsWith(BaseModelPrefix + ".", StringComparison.Ordinal) ? [Classifier] : [HeadDense, Classifier];
+
+    /// <summary>The architecture of a parsed config.json.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A model type without an architecture.</exception>
+    public static ArchitectureSpec For(TransformerConfig config)
+    {
+        var eps = (float)config.LayerNormEps;
+        return config.ModelType switch
+        {
+            ModelType.Bert => Bert("bert", config.HiddenSize, config.NumHeads, config.NumLayers, config.NumLabels, eps),
+            ModelType.Electra => Bert("electra", config.HiddenSize, config.NumHeads, config.NumLayers, config.NumLabels, eps, electra: true, projectEmbeddings: config.EmbeddingSize != config.HiddenSize),
+            ModelType.DistilBert => DistilBert(config.HiddenSize, config.NumHeads, config.NumLayers, config.NumLabels, eps),
+            _ => throw new ArgumentOutOfRangeException(nameof(config), config.ModelType, "model type without an architecture"),
+        };
+    }
 
     public static ArchitectureSpec Bert(string root, int hidden, int heads, int layers, int labels, float eps, bool electra = false, bool projectEmbeddings = false) => new(
         hidden,

@@ -5,14 +5,23 @@ namespace FastBert.Models.Reports;
 
 /// <summary>
 /// Renders one or more reports as a single self-contained report.html: inline CSS and inline SVG charts only (no
-/// script, stylesheet, font, image or URL), system fonts. Holds the same tables as report.md plus a confusion-matrix
-/// heatmap and per-class bars per evaluation, a latency histogram per benchmark run and an accuracy-vs-latency
-/// scatter for models both evaluated and benchmarked.
+/// script, stylesheet, font, image or URL), system fonts. Holds the same tables as report.md plus loss and score
+/// curves per training run, a confusion-matrix heatmap and per-class bars per evaluation, a latency histogram per
+/// benchmark run and an accuracy-vs-latency scatter for models both evaluated and benchmarked.
 /// </summary>
 /// <remarks>
 /// Every number that also appears in the JSON sits in an element with a <c>data-metric</c> attribute plus the
 /// attributes that say which value it is, formatted exactly as in report.md:
 /// <list type="bullet">
+/// <item>trainings: <c>data-training</c> (index across all reports); <c>trainable-parameters</c>,
+/// <c>total-parameters</c>, <c>training-examples</c>, <c>validation-examples</c>, <c>completed-epochs</c>,
+/// <c>kept-epoch</c>, <c>total-seconds</c>, the numeric settings <c>setting-epochs</c>, <c>setting-learning-rate</c>,
+/// <c>setting-batch-size</c>, <c>setting-max-tokens</c>, <c>setting-seed</c>, <c>setting-weight-decay</c>,
+/// <c>setting-warmup-ratio</c>, <c>setting-gradient-clip</c>, <c>setting-early-stopping-patience</c>,
+/// <c>setting-lora-rank</c>, <c>setting-lora-alpha</c>; per epoch (with <c>data-epoch</c>) <c>steps</c>,
+/// <c>train-loss</c>, <c>validation-loss</c>, <c>accuracy</c>, <c>macro-precision</c>, <c>macro-recall</c>,
+/// <c>macro-f1</c>, <c>weighted-f1</c>, <c>auroc</c>, <c>seconds</c>, <c>learning-rate</c>. A value an epoch does not
+/// have is shown as "-" without <c>data-metric</c>.</item>
 /// <item>evaluations: <c>data-eval</c> (index across all reports) and <c>data-model</c>; metrics <c>accuracy</c>,
 /// <c>macro-precision|recall|f1</c>, <c>weighted-precision|recall|f1</c>, <c>auroc</c>, <c>log-loss</c>,
 /// <c>examples</c>, <c>file-size-mb</c>; per class (with <c>data-label</c>) <c>precision</c>, <c>recall</c>,
@@ -58,6 +67,7 @@ public static class HtmlReportWriter
         td.missing { color: #8c959f; }
         td.text { max-width: 560px; overflow-wrap: anywhere; }
         td.path { white-space: nowrap; }
+        tr.kept th, tr.kept td { background: #eef7f0; }
         .wide { overflow-x: auto; max-width: 100%; }
         .wide table { font-size: 12.5px; }
         .wide th, .wide td { padding: 4px 7px; }
@@ -83,6 +93,11 @@ public static class HtmlReportWriter
             .Append("<title>fastbert report</title>\n<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n");
 
         WriteHeader(html, set);
+        for (var i = 0; i < set.Trainings.Count; i++)
+        {
+            WriteTraining(html, set.Trainings[i], i, set.Trainings.Count);
+        }
+
         if (set.Evaluations.Count > 0)
         {
             WriteEvaluations(html, set);
@@ -109,7 +124,7 @@ public static class HtmlReportWriter
             WriteQuantization(html, set.Quantizations[i], i, set.Quantizations.Count);
         }
 
-        if (set.Evaluations.Count + set.Comparisons.Count + set.Benchmarks.Count + set.Quantizations.Count == 0)
+        if (set.IsEmpty)
         {
             html.Append("<p class=\"muted\">No results.</p>\n");
         }
@@ -156,6 +171,107 @@ public static class HtmlReportWriter
         var cores = $"<span {Attributes("cores", report is { } r ? [("report", Count(r))] : [])}>{Count(machine.Cores)}</span>";
         return $"{E(machine.Os)} · {E(machine.Cpu)} ({cores} cores) · .NET {E(machine.Runtime)} · ONNX Runtime {E(machine.OnnxRuntime)}";
     }
+
+    // ---- training ---------------------------------------------------------------------------------------------
+
+    private const string TrainLossColour = "#4e79a7";
+    private const string ValidationLossColour = "#f28e2b";
+    private const string AccuracyColour = "#4e79a7";
+    private const string MacroF1Colour = "#59a14f";
+
+    private static void WriteTraining(StringBuilder html, TrainingSummary t, int index, int total)
+    {
+        (string, string)[] key = [("training", Count(index))];
+        html.Append("<section class=\"training\" data-training=\"").Append(Count(index)).Append("\">\n<h2>Training")
+            .Append(total > 1 ? $" {Count(index + 1)}" : "").Append("</h2>\n<dl class=\"meta\">\n");
+        html.Append("<dt>Mode</dt><dd>").Append(E(t.Mode)).Append("</dd>\n");
+        html.Append("<dt>Base model</dt><dd><code>").Append(E(t.BaseModel)).Append("</code> (").Append(E(t.ModelType)).Append(t.FromScratch ? ", from scratch" : "")
+            .Append(")</dd>\n");
+        html.Append("<dt>Labels</dt><dd>").Append(string.Join(", ", t.Labels.Select(E))).Append("</dd>\n");
+        html.Append("<dt>Parameters</dt><dd>").Append(Span("trainable-parameters", Count(t.TrainableParameters), key)).Append(" trainable of ")
+            .Append(Span("total-parameters", Count(t.TotalParameters), key)).Append(" (").Append(Share(MarkdownReportWriter.TrainableShare(t))).Append(")</dd>\n");
+        if (t.NewlyInitialized.Count > 0)
+        {
+            html.Append("<dt>Newly initialized</dt><dd>").Append(KeptList(t.NewlyInitialized)).Append("</dd>\n");
+        }
+
+        html.Append("<dt>Data</dt><dd><code>").Append(E(t.TrainingData.Path)).Append("</code> (").Append(Span("training-examples", Count(t.TrainingData.Examples), key))
+            .Append(" examples)");
+        if (t.ValidationData is { } validation)
+        {
+            html.Append("; validation <code>").Append(E(validation.Path)).Append("</code> (").Append(Span("validation-examples", Count(validation.Examples), key))
+                .Append(" examples)");
+        }
+
+        html.Append("</dd>\n<dt>Settings</dt><dd>").Append(string.Join(" · ", MarkdownReportWriter.DescribeSettings(t.Settings)
+            .Select(s => E(s.Name) + " " + (s.Metric is { } metric ? Span(metric, s.Value, key) : E(s.Value))))).Append("</dd>\n");
+        html.Append("<dt>Outcome</dt><dd>").Append(E(t.Outcome)).Append("; ").Append(Span("completed-epochs", Count(t.Epochs.Count), key)).Append(" of ")
+            .Append(Count(t.Settings.Epochs)).Append(" epochs completed; ")
+            .Append(t.KeptEpoch is { } kept ? "kept epoch " + Span("kept-epoch", Count(kept), key) : "no epoch kept").Append("</dd>\n");
+        html.Append("<dt>Total time</dt><dd>").Append(Span("total-seconds", Seconds(t.TotalSeconds), key)).Append(" s</dd>\n</dl>\n");
+
+        WriteEpochTable(html, t, key);
+        WriteTrainingCharts(html, t, index, total);
+        html.Append("</section>\n");
+    }
+
+    private static void WriteEpochTable(StringBuilder html, TrainingSummary t, (string, string)[] key)
+    {
+        html.Append("<h4>Epochs</h4>\n<div class=\"wide\"><table class=\"epochs\">\n<thead><tr>");
+        HeaderCells(html, "Epoch", "Steps", "Train loss", "Validation loss", "Accuracy", "Macro P", "Macro R", "Macro F1", "Weighted F1", "AUROC", "Seconds", "LR");
+        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (var e in t.Epochs)
+        {
+            (string, string)[] epochKey = [.. key, ("epoch", Count(e.Epoch))];
+            html.Append("<tr").Append(e.Epoch == t.KeptEpoch ? " class=\"kept\"" : "").Append("><th scope=\"row\">").Append(Count(e.Epoch))
+                .Append(e.Epoch == t.KeptEpoch ? " (kept)" : "").Append("</th>")
+                .Append(Num("steps", Count(e.Steps), epochKey))
+                .Append(Num("train-loss", Score(e.TrainLoss), epochKey))
+                .Append(Measured("validation-loss", e.ValidationLoss, epochKey))
+                .Append(Measured("accuracy", e.Accuracy, epochKey))
+                .Append(Measured("macro-precision", e.MacroPrecision, epochKey))
+                .Append(Measured("macro-recall", e.MacroRecall, epochKey))
+                .Append(Measured("macro-f1", e.MacroF1, epochKey))
+                .Append(Measured("weighted-f1", e.WeightedF1, epochKey))
+                .Append(Measured("auroc", e.Auroc, epochKey))
+                .Append(Num("seconds", Seconds(e.Seconds), epochKey))
+                .Append(Num("learning-rate", LearningRate(e.LearningRate), epochKey))
+                .Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table></div>\n");
+    }
+
+    private static void WriteTrainingCharts(StringBuilder html, TrainingSummary t, int index, int total)
+    {
+        var epochs = t.Epochs.Select(e => (double)e.Epoch).ToList();
+        var run = total > 1 ? $", training {Count(index + 1)}" : "";
+        html.Append("<div class=\"charts\">\n<figure>")
+            .Append(SvgCharts.LineChart($"Loss per epoch{run}", "epoch", epochs,
+            [
+                new LineSeries("Train loss", TrainLossColour, t.Epochs.Select(e => (double?)e.TrainLoss).ToList()),
+                new LineSeries("Validation loss", ValidationLossColour, t.Epochs.Select(e => e.ValidationLoss).ToList()),
+            ], Score, yLowest: 0, fromLowest: true))
+            .Append("<figcaption>Mean training loss and validation loss after each epoch.</figcaption></figure>\n");
+
+        if (t.Epochs.Any(e => e.Accuracy is not null || e.MacroF1 is not null))
+        {
+            html.Append("<figure>")
+                .Append(SvgCharts.LineChart($"Validation scores per epoch{run}", "epoch", epochs,
+                [
+                    new LineSeries("Accuracy", AccuracyColour, t.Epochs.Select(e => e.Accuracy).ToList()),
+                    new LineSeries("Macro F1", MacroF1Colour, t.Epochs.Select(e => e.MacroF1).ToList()),
+                ], Score, yLowest: 0, yHighest: 1))
+                .Append("<figcaption>Validation accuracy and macro F1 after each epoch (axis zoomed to the values, within 0 to 1).</figcaption></figure>\n");
+        }
+
+        html.Append("</div>\n");
+    }
+
+    private static string Measured(string metric, double? value, (string, string)[] key) =>
+        value is { } v ? Num(metric, Score(v), key) : $"<td class=\"num missing\">{NotMeasured}</td>";
+
+    private static string Span(string metric, string value, (string, string)[] key) => $"<span {Attributes(metric, key)}>{E(value)}</span>";
 
     // ---- evaluations ------------------------------------------------------------------------------------------
 

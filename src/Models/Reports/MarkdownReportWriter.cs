@@ -4,8 +4,8 @@ using static FastBert.Models.Reports.ReportFormat;
 namespace FastBert.Models.Reports;
 
 /// <summary>
-/// Renders one or more reports as report.md: a header (machine, commands), then evaluation, comparison, benchmark and
-/// quantization sections as GitHub-flavoured Markdown tables. Numbers use <see cref="ReportFormat"/> (invariant
+/// Renders one or more reports as report.md: a header (machine, commands), then training, evaluation, comparison,
+/// benchmark and quantization sections as GitHub-flavoured Markdown tables. Numbers use <see cref="ReportFormat"/> (invariant
 /// culture, fixed decimals), the same strings the HTML report shows.
 /// </summary>
 public static class MarkdownReportWriter
@@ -18,6 +18,11 @@ public static class MarkdownReportWriter
         var md = new StringBuilder();
         md.Append("# fastbert report\n\n");
         WriteHeader(md, set);
+
+        for (var i = 0; i < set.Trainings.Count; i++)
+        {
+            WriteTraining(md, set.Trainings[i], set.Trainings.Count > 1 ? i + 1 : null);
+        }
 
         if (set.Evaluations.Count > 0)
         {
@@ -39,7 +44,7 @@ public static class MarkdownReportWriter
             WriteQuantization(md, set.Quantizations[i], set.Quantizations.Count > 1 ? i + 1 : null);
         }
 
-        if (set.Evaluations.Count + set.Comparisons.Count + set.Benchmarks.Count + set.Quantizations.Count == 0)
+        if (set.IsEmpty)
         {
             md.Append("No results.\n");
         }
@@ -80,6 +85,94 @@ public static class MarkdownReportWriter
 
     internal static string DescribeMachine(MachineInfo machine) =>
         $"{machine.Os} · {machine.Cpu} ({Count(machine.Cores)} cores) · .NET {machine.Runtime} · ONNX Runtime {machine.OnnxRuntime}";
+
+    private static void WriteTraining(StringBuilder md, TrainingSummary t, int? number)
+    {
+        md.Append("## Training").Append(number is { } n ? $" {n}" : "").Append("\n\n");
+        md.Append("- Mode: ").Append(Text(t.Mode)).Append('\n');
+        md.Append("- Base model: ").Append(CodeSpan(t.BaseModel)).Append(" (").Append(Text(t.ModelType)).Append(t.FromScratch ? ", from scratch" : "").Append(")\n");
+        md.Append("- Labels: ").Append(string.Join(", ", t.Labels.Select(Text))).Append('\n');
+        md.Append("- Parameters: ").Append(Count(t.TrainableParameters)).Append(" trainable of ").Append(Count(t.TotalParameters))
+            .Append(" (").Append(Share(TrainableShare(t))).Append(")\n");
+        if (t.NewlyInitialized.Count > 0)
+        {
+            md.Append("- Newly initialized: ").Append(string.Join(", ", t.NewlyInitialized.Select(w => CodeSpan(w ?? "")))).Append('\n');
+        }
+
+        md.Append("- Data: ").Append(DataText(t.TrainingData, CodeSpan));
+        if (t.ValidationData is { } validation)
+        {
+            md.Append("; validation ").Append(DataText(validation, CodeSpan));
+        }
+
+        md.Append("\n- Settings: ").Append(string.Join(" · ", DescribeSettings(t.Settings).Select(s => Text(s.Name) + " " + Text(s.Value)))).Append('\n');
+        md.Append("- Outcome: ").Append(Text(DescribeOutcome(t))).Append('\n');
+        md.Append("- Total time: ").Append(Seconds(t.TotalSeconds)).Append(" s\n\n");
+
+        Row(md, "Epoch", "Steps", "Train loss", "Validation loss", "Accuracy", "Macro P", "Macro R", "Macro F1", "Weighted F1", "AUROC", "Seconds", "LR");
+        Separator(md, 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r');
+        foreach (var e in t.Epochs)
+        {
+            Row(md,
+                Count(e.Epoch), Count(e.Steps), Score(e.TrainLoss), Measured(e.ValidationLoss), Measured(e.Accuracy),
+                Measured(e.MacroPrecision), Measured(e.MacroRecall), Measured(e.MacroF1), Measured(e.WeightedF1), Measured(e.Auroc),
+                Seconds(e.Seconds), LearningRate(e.LearningRate));
+        }
+
+        md.Append('\n');
+    }
+
+    internal static double TrainableShare(TrainingSummary t) => t.TotalParameters > 0 ? (double)t.TrainableParameters / t.TotalParameters : 0;
+
+    internal static string DataText(DataRef data, Func<string, string> path) => $"{path(data.Path)} ({Count(data.Examples)} examples)";
+
+    /// <summary>The settings as (name, value) pairs, in the order report.md and report.html list them; the metric is the HTML's data-metric.</summary>
+    internal static IReadOnlyList<(string Name, string Value, string? Metric)> DescribeSettings(TrainingSettings s)
+    {
+        var settings = new List<(string, string, string?)>
+        {
+            ("epochs", Count(s.Epochs), "setting-epochs"),
+            ("learning rate", LearningRate(s.LearningRate), "setting-learning-rate"),
+            ("batch", Count(s.BatchSize), "setting-batch-size"),
+            ("max tokens", Count(s.MaxTokens), "setting-max-tokens"),
+            ("seed", Count(s.Seed), "setting-seed"),
+            ("weight decay", Setting(s.WeightDecay), "setting-weight-decay"),
+            ("warmup ratio", Setting(s.WarmupRatio), "setting-warmup-ratio"),
+            ("gradient clip", Setting(s.GradientClip), "setting-gradient-clip"),
+            s.EarlyStoppingPatience is { } patience
+                ? ("early stopping patience", Count(patience), "setting-early-stopping-patience")
+                : ("early stopping", "off", null),
+        };
+        if (s.ClassWeights is { Count: > 0 } weights)
+        {
+            settings.Add(("class weights", string.Join(", ", weights.Select(Setting)), null));
+        }
+
+        if (s.LoraRank is { } rank)
+        {
+            settings.Add(("LoRA rank", Count(rank), "setting-lora-rank"));
+        }
+
+        if (s.LoraAlpha is { } alpha)
+        {
+            settings.Add(("LoRA alpha", Setting(alpha), "setting-lora-alpha"));
+        }
+
+        if (s.LoraTargets is { Count: > 0 } targets)
+        {
+            settings.Add(("LoRA targets", string.Join(", ", targets), null));
+        }
+
+        return settings;
+    }
+
+    internal static string DescribeOutcome(TrainingSummary t)
+    {
+        var kept = t.KeptEpoch is { } k ? $"kept epoch {Count(k)}" : "no epoch kept";
+        return $"{t.Outcome}; {Count(t.Epochs.Count)} of {Count(t.Settings.Epochs)} epochs completed; {kept}";
+    }
+
+    private static string Measured(double? value) => value is { } v ? Score(v) : NotMeasured;
 
     private static void WriteEvaluations(StringBuilder md, ReportSet set)
     {

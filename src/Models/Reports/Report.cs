@@ -22,7 +22,7 @@ public sealed record Report
 
     public string Schema { get; init; } = CurrentSchema;
 
-    /// <summary>evaluate | benchmark | quantize.</summary>
+    /// <summary>evaluate | benchmark | quantize | prepare | train.</summary>
     public required string Kind { get; init; }
 
     public required DateTimeOffset CreatedUtc { get; init; }
@@ -40,6 +40,9 @@ public sealed record Report
     public IReadOnlyList<BenchmarkResult> Benchmarks { get; init; } = [];
 
     public QuantizationSummary? Quantization { get; init; }
+
+    /// <summary>What <c>train</c> did, epoch by epoch (kind <c>train</c> only).</summary>
+    public TrainingSummary? Training { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
@@ -149,3 +152,82 @@ public sealed record QuantizationSummary(
     IReadOnlyList<QuantizationAttempt> Attempts);
 
 public sealed record QuantizationAttempt(int Attempt, IReadOnlyList<string> KeptFp32, double? Accuracy, double? AccuracyDrop, double? ArgmaxAgreement, bool WithinBudget);
+
+/// <summary>
+/// A fine-tuning run (<c>fastbert train</c>): settings, parameter counts and one entry per completed epoch. Also the
+/// body of <c>train.json</c> (schema <see cref="TrainingSummary.Schema"/>).
+/// </summary>
+public sealed record TrainingSummary
+{
+    public const string CurrentSchema = "fastbert.train/v1";
+
+    public string Schema { get; init; } = CurrentSchema;
+
+    /// <summary>full | head | lora.</summary>
+    public required string Mode { get; init; }
+
+    /// <summary>The base checkpoint folder (or the config-only folder of a from-scratch run).</summary>
+    public required string BaseModel { get; init; }
+
+    /// <summary>True when every weight started random (<c>--from-scratch</c>).</summary>
+    public bool FromScratch { get; init; }
+
+    /// <summary>bert | distilbert | electra.</summary>
+    public required string ModelType { get; init; }
+
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    /// <summary>Weights that started random because the base has no head for these labels (empty when none).</summary>
+    public IReadOnlyList<string> NewlyInitialized { get; init; } = [];
+
+    public required long TrainableParameters { get; init; }
+
+    public required long TotalParameters { get; init; }
+
+    public required TrainingSettings Settings { get; init; }
+
+    public required DataRef TrainingData { get; init; }
+
+    public DataRef? ValidationData { get; init; }
+
+    public required IReadOnlyList<EpochSummary> Epochs { get; init; }
+
+    /// <summary>The epoch whose weights were written (the best one under early stopping, else the last completed).</summary>
+    public int? KeptEpoch { get; init; }
+
+    /// <summary>completed | early-stopping | cancelled.</summary>
+    public required string Outcome { get; init; }
+
+    public required double TotalSeconds { get; init; }
+}
+
+/// <summary>Hyper-parameters of a training run, as used (defaults filled in).</summary>
+public sealed record TrainingSettings(
+    int Epochs,
+    double LearningRate,
+    int BatchSize,
+    int MaxTokens,
+    int Seed,
+    double WeightDecay,
+    double WarmupRatio,
+    double GradientClip,
+    int? EarlyStoppingPatience,
+    IReadOnlyList<double>? ClassWeights,
+    int? LoraRank = null,
+    double? LoraAlpha = null,
+    IReadOnlyList<string>? LoraTargets = null);
+
+/// <summary>One completed epoch: mean training loss, validation metrics (when there is validation data) and timing.</summary>
+public sealed record EpochSummary(
+    int Epoch,
+    int Steps,
+    double TrainLoss,
+    double? ValidationLoss,
+    double? Accuracy,
+    double? MacroPrecision,
+    double? MacroRecall,
+    double? MacroF1,
+    double? WeightedF1,
+    double? Auroc,
+    double Seconds,
+    double LearningRate);

@@ -25,6 +25,21 @@ internal static class ReportFormat
     /// <summary>Throughput in items per second (1 decimal).</summary>
     public static string Rate(double value) => Number(value, "0.0");
 
+    /// <summary>Durations in seconds (1 decimal).</summary>
+    public static string Seconds(double value) => Number(value, "0.0");
+
+    /// <summary>Learning rates in scientific notation, up to 4 significant digits ("5e-5", "1.667e-5").</summary>
+    public static string LearningRate(double value) => Number(value, "0.###e+0");
+
+    /// <summary>Other hyper-parameters (weight decay, warmup ratio, clip norm, class weights…): as set, up to 6 decimals.</summary>
+    public static string Setting(double value) => Number(value, "0.######");
+
+    /// <summary>
+    /// The trainable share of the parameters as a percentage: one decimal from 1% up, else up to three so a head or
+    /// LoRA run's small share does not read as "0.0%".
+    /// </summary>
+    public static string Share(double share) => Number(share * 100, share >= 0.01 ? "0.0" : "0.0##") + "%";
+
     public static string Count(int value) => value.ToString(Invariant);
 
     public static string Count(long value) => value.ToString(Invariant);
@@ -34,6 +49,12 @@ internal static class ReportFormat
 
     /// <summary>Placeholder for a value the report does not have (AUROC undefined, a refused quantization's int8 size…).</summary>
     public const string Missing = "n/a";
+
+    /// <summary>
+    /// Placeholder in the per-epoch training table for a value an epoch does not have (validation metrics of a run
+    /// without validation data, an undefined AUROC).
+    /// </summary>
+    public const string NotMeasured = "-";
 
     public static string Optional(double? value, Func<double, string> format) =>
         value is { } v ? format(v) : Missing;

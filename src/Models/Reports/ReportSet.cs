@@ -1,8 +1,8 @@
 namespace FastBert.Models.Reports;
 
 /// <summary>
-/// Several reports seen as one document: their evaluations, comparisons, benchmarks and quantizations in file order,
-/// numbered across files (the numbers are the <c>data-eval</c>, <c>data-benchmark</c>… indices of the HTML).
+/// Several reports seen as one document: their trainings, evaluations, comparisons, benchmarks and quantizations in
+/// file order, numbered across files (the numbers are the <c>data-training</c>, <c>data-eval</c>… indices of the HTML).
 /// </summary>
 internal sealed class ReportSet
 {
@@ -16,6 +16,7 @@ internal sealed class ReportSet
         Comparisons = reports.SelectMany(r => r.Comparisons).ToList();
         Benchmarks = reports.SelectMany(r => r.Benchmarks).ToList();
         Quantizations = reports.Where(r => r.Quantization is not null).Select(r => r.Quantization!).ToList();
+        Trainings = reports.Where(r => r.Training is not null).Select(r => r.Training!).ToList();
         var machines = reports.Select(r => r.Machine).Distinct().ToList();
         SharedMachine = machines.Count == 1 ? machines[0] : null;
     }
@@ -29,6 +30,11 @@ internal sealed class ReportSet
     public IReadOnlyList<BenchmarkResult> Benchmarks { get; }
 
     public IReadOnlyList<QuantizationSummary> Quantizations { get; }
+
+    public IReadOnlyList<TrainingSummary> Trainings { get; }
+
+    /// <summary>True when no report has a section to show.</summary>
+    public bool IsEmpty => Trainings.Count + Evaluations.Count + Comparisons.Count + Benchmarks.Count + Quantizations.Count == 0;
 
     /// <summary>The machine all reports ran on, or null when they differ (then each report's machine is listed).</summary>
     public MachineInfo? SharedMachine { get; }

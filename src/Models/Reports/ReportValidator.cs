@@ -68,7 +68,122 @@ internal static class ReportValidator
                 Require(attempt.KeptFp32, source, $"quantization.attempts[{i}].keptFp32");
             }
         }
+
+        if (report.Training is { } training)
+        {
+            ValidateTraining(training, source, "training");
+        }
     }
+
+    private static void ValidateTraining(TrainingSummary? training, string source, string at)
+    {
+        var prefix = at + ".";
+        Require(training, source, at);
+        if (training.Schema != TrainingSummary.CurrentSchema)
+        {
+            Fail(source, $"{prefix}schema is '{training.Schema}', expected '{TrainingSummary.CurrentSchema}'");
+        }
+
+        OneOf(Require(training.Mode, source, prefix + "mode"), ["full", "head", "lora"], source, prefix + "mode");
+        Require(training.BaseModel, source, prefix + "baseModel");
+        Require(training.ModelType, source, prefix + "modelType");
+        var labels = Require(training.Labels, source, prefix + "labels");
+        for (var i = 0; i < labels.Count; i++)
+        {
+            Require(labels[i], source, $"{prefix}labels[{i}]");
+        }
+
+        Require(training.NewlyInitialized, source, prefix + "newlyInitialized");
+        Require(training.Settings, source, prefix + "settings");
+        Require(Require(training.TrainingData, source, prefix + "trainingData").Path, source, prefix + "trainingData.path");
+        if (training.ValidationData is { } validation)
+        {
+            Require(validation.Path, source, prefix + "validationData.path");
+        }
+
+        if (training.TotalParameters <= 0)
+        {
+            Fail(source, $"{prefix}totalParameters is {training.TotalParameters}, expected a positive count");
+        }
+
+        if (training.TrainableParameters <= 0 || training.TrainableParameters > training.TotalParameters)
+        {
+            Fail(source, $"{prefix}trainableParameters is {training.TrainableParameters}, expected 1 to totalParameters ({training.TotalParameters})");
+        }
+
+        var epochs = Require(training.Epochs, source, prefix + "epochs");
+        if (epochs.Count == 0)
+        {
+            Fail(source, $"{prefix}epochs is empty");
+        }
+
+        for (var i = 0; i < epochs.Count; i++)
+        {
+            ValidateEpoch(Require(epochs[i], source, $"{prefix}epochs[{i}]"), i + 1, source, $"{prefix}epochs[{i}]");
+        }
+
+        if (training.KeptEpoch is { } kept && (kept < 1 || kept > epochs.Count))
+        {
+            Fail(source, $"{prefix}keptEpoch is {kept}, not one of the epochs 1 to {epochs.Count}");
+        }
+
+        OneOf(Require(training.Outcome, source, prefix + "outcome"), ["completed", "early-stopping", "cancelled"], source, prefix + "outcome");
+        NonNegative(training.TotalSeconds, source, prefix + "totalSeconds");
+    }
+
+    private static void ValidateEpoch(EpochSummary epoch, int expected, string source, string at)
+    {
+        if (epoch.Epoch != expected)
+        {
+            Fail(source, $"{at}.epoch is {epoch.Epoch}, expected {expected} (epochs are numbered 1 to n in order)");
+        }
+
+        if (epoch.Steps < 0)
+        {
+            Fail(source, $"{at}.steps is {epoch.Steps}, expected a count");
+        }
+
+        NonNegative(epoch.TrainLoss, source, at + ".trainLoss");
+        if (epoch.ValidationLoss is { } validationLoss)
+        {
+            NonNegative(validationLoss, source, at + ".validationLoss");
+        }
+
+        Score(epoch.Accuracy, source, at + ".accuracy");
+        Score(epoch.MacroPrecision, source, at + ".macroPrecision");
+        Score(epoch.MacroRecall, source, at + ".macroRecall");
+        Score(epoch.MacroF1, source, at + ".macroF1");
+        Score(epoch.WeightedF1, source, at + ".weightedF1");
+        Score(epoch.Auroc, source, at + ".auroc");
+        NonNegative(epoch.Seconds, source, at + ".seconds");
+        NonNegative(epoch.LearningRate, source, at + ".learningRate");
+    }
+
+    private static void OneOf(string value, string[] allowed, string source, string field)
+    {
+        if (!allowed.Contains(value, StringComparer.Ordinal))
+        {
+            Fail(source, $"{field} is '{value}', expected one of {string.Join(", ", allowed)}");
+        }
+    }
+
+    private static void NonNegative(double value, string source, string field)
+    {
+        if (!double.IsFinite(value) || value < 0)
+        {
+            Fail(source, $"{field} is {Number(value)}, expected a finite number ≥ 0");
+        }
+    }
+
+    private static void Score(double? value, string source, string field)
+    {
+        if (value is { } v && !(v >= 0 && v <= 1))
+        {
+            Fail(source, $"{field} is {Number(v)}, expected a score in [0, 1]");
+        }
+    }
+
+    private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static void ValidateEvaluation(Evaluation? evaluation, string source, string at)
     {

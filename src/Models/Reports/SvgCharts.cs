@@ -5,7 +5,8 @@ namespace FastBert.Models.Reports;
 
 /// <summary>
 /// The charts of report.html, drawn as inline SVG (no script, no external resource): confusion-matrix heatmap,
-/// per-class precision/recall/F1 bars, latency histogram with p50/p95 markers, accuracy-vs-latency scatter.
+/// per-class precision/recall/F1 bars, latency histogram with p50/p95 markers, accuracy-vs-latency scatter, and line
+/// charts (per-epoch training curves).
 /// Text widths are estimated from character counts, which is enough to lay out labels without overlaps.
 /// </summary>
 internal static class SvgCharts
@@ -369,6 +370,138 @@ internal static class SvgCharts
         return End(svg);
     }
 
+    // ---- line chart -------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Series over shared x values (epochs…): one <c>path</c> per series (class <c>series</c>, <c>data-series</c> its
+    /// name) through its points, each also drawn as a circle with a tooltip. A missing (null or non-finite) value leaves
+    /// a gap: the path starts a new segment after it. The y range is fitted to the values and clamped to
+    /// [<paramref name="yLowest"/>, <paramref name="yHighest"/>]; <paramref name="fromLowest"/> starts it at
+    /// <paramref name="yLowest"/> instead (losses from 0).
+    /// </summary>
+    public static string LineChart(
+        string label,
+        string xTitle,
+        IReadOnlyList<double> x,
+        IReadOnlyList<LineSeries> series,
+        Func<double, string> format,
+        double yLowest = double.NegativeInfinity,
+        double yHighest = double.PositiveInfinity,
+        bool fromLowest = false)
+    {
+        const double width = 460;
+        const double height = 260;
+        const double left = 56;
+        const double right = 18;
+        const double top = 40;
+        const double bottom = 42;
+        const double inset = 14;
+        var plotWidth = width - left - right;
+        var plotHeight = height - top - bottom;
+        var svg = Begin(width, height, label);
+
+        var values = series.SelectMany(s => s.Values.Take(x.Count)).Where(v => v is { } d && double.IsFinite(d)).Select(v => v!.Value).ToList();
+        if (values.Count == 0 || x.Count == 0)
+        {
+            svg.Append("<text x=\"").Append(C(width / 2)).Append("\" y=\"").Append(C(height / 2)).Append("\" text-anchor=\"middle\" font-size=\"12\" fill=\"").Append(Muted)
+                .Append("\">No values recorded</text>");
+            return End(svg);
+        }
+
+        var yTicks = LineTicks(values.Min(), values.Max(), yLowest, yHighest, fromLowest);
+        var yStart = yTicks[0];
+        var yEnd = yTicks[^1];
+        var yStep = yTicks.Length > 1 ? yTicks[1] - yTicks[0] : 1;
+        var xMin = x.Min();
+        var xMax = x.Max();
+        double X(double v) => xMax > xMin ? left + inset + (plotWidth - 2 * inset) * (v - xMin) / (xMax - xMin) : left + plotWidth / 2;
+        double Y(double v) => top + plotHeight * (1 - (v - yStart) / (yEnd - yStart));
+
+        foreach (var tick in yTicks)
+        {
+            svg.Append("<line x1=\"").Append(C(left)).Append("\" x2=\"").Append(C(left + plotWidth)).Append("\" y1=\"").Append(C(Y(tick))).Append("\" y2=\"").Append(C(Y(tick)))
+                .Append("\" stroke=\"").Append(tick == yStart ? Muted : Grid).Append("\" stroke-width=\"1\"/>");
+            svg.Append("<text x=\"").Append(C(left - 6)).Append("\" y=\"").Append(C(Y(tick) + 4)).Append("\" text-anchor=\"end\" font-size=\"11\" fill=\"").Append(Muted).Append("\">")
+                .Append(Tick(tick, yStep)).Append("</text>");
+        }
+
+        foreach (var tick in XTicks(x))
+        {
+            svg.Append("<line x1=\"").Append(C(X(tick))).Append("\" x2=\"").Append(C(X(tick))).Append("\" y1=\"").Append(C(top + plotHeight)).Append("\" y2=\"").Append(C(top + plotHeight + 4))
+                .Append("\" stroke=\"").Append(Muted).Append("\"/>");
+            svg.Append("<text x=\"").Append(C(X(tick))).Append("\" y=\"").Append(C(top + plotHeight + 16)).Append("\" text-anchor=\"middle\" font-size=\"11\" fill=\"").Append(Muted).Append("\">")
+                .Append(Tick(tick, 1)).Append("</text>");
+        }
+
+        svg.Append("<text x=\"").Append(C(left + plotWidth / 2)).Append("\" y=\"").Append(C(height - 6)).Append("\" text-anchor=\"middle\" font-size=\"12\" fill=\"").Append(Muted)
+            .Append("\">").Append(HtmlText.Escape(xTitle)).Append("</text>");
+
+        foreach (var line in series)
+        {
+            var path = new StringBuilder();
+            var points = new StringBuilder();
+            var connected = false;
+            for (var i = 0; i < x.Count; i++)
+            {
+                if (i >= line.Values.Count || line.Values[i] is not { } v || !double.IsFinite(v))
+                {
+                    connected = false;
+                    continue;
+                }
+
+                path.Append(path.Length == 0 ? "" : " ").Append(connected ? 'L' : 'M').Append(C(X(x[i]))).Append(' ').Append(C(Y(v)));
+                connected = true;
+                points.Append("<circle cx=\"").Append(C(X(x[i]))).Append("\" cy=\"").Append(C(Y(v))).Append("\" r=\"3.5\" fill=\"").Append(line.Colour)
+                    .Append("\" stroke=\"#ffffff\" stroke-width=\"1\"><title>").Append(HtmlText.Escape($"{line.Name}, {xTitle} {Tick(x[i], 1)}: {format(v)}"))
+                    .Append("</title></circle>");
+            }
+
+            svg.Append("<path class=\"series\" data-series=\"").Append(HtmlText.Escape(line.Name)).Append("\" d=\"").Append(path).Append("\" fill=\"none\" stroke=\"")
+                .Append(line.Colour).Append("\" stroke-width=\"2\" stroke-linejoin=\"round\"/>").Append(points);
+        }
+
+        // Legend, top left above the plot.
+        var lx = left;
+        foreach (var line in series)
+        {
+            svg.Append("<line x1=\"").Append(C(lx)).Append("\" x2=\"").Append(C(lx + 18)).Append("\" y1=\"14\" y2=\"14\" stroke=\"").Append(line.Colour).Append("\" stroke-width=\"2\"/>");
+            svg.Append("<circle cx=\"").Append(C(lx + 9)).Append("\" cy=\"14\" r=\"3.5\" fill=\"").Append(line.Colour).Append("\"/>");
+            svg.Append("<text x=\"").Append(C(lx + 24)).Append("\" y=\"18\" font-size=\"12\" fill=\"").Append(Ink).Append("\">").Append(HtmlText.Escape(line.Name)).Append("</text>");
+            lx += 24 + TextWidth(line.Name, 12) + 18;
+        }
+
+        return End(svg);
+    }
+
+    /// <summary>
+    /// Y ticks around the values with some headroom, clamped to the allowed range, so curves that move little (accuracy
+    /// 0.97 to 0.99) are still readable instead of flat against a 0 to 1 axis.
+    /// </summary>
+    private static double[] LineTicks(double min, double max, double lowest, double highest, bool fromLowest)
+    {
+        var span = Math.Max(max - min, Math.Max(Math.Abs(max) * 0.02, 1e-3));
+        var low = fromLowest && double.IsFinite(lowest) ? lowest : Math.Max(lowest, min - span * 0.25);
+        var high = Math.Min(highest, max + span * 0.25);
+        if (high <= low)
+        {
+            high = low + span;
+        }
+
+        return NiceTicks(low, high, 5);
+    }
+
+    /// <summary>Whole-number x ticks (epochs): every one up to 12, else round steps.</summary>
+    private static IEnumerable<double> XTicks(IReadOnlyList<double> x)
+    {
+        var min = Math.Ceiling(x.Min());
+        var max = Math.Floor(x.Max());
+        var step = max - min <= 11 ? 1 : Math.Max(1, Math.Round(NiceStep((max - min) / 6)));
+        for (var tick = Math.Ceiling(min / step) * step; tick <= max + 1e-9; tick += step)
+        {
+            yield return tick;
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     private static StringBuilder Begin(double width, double height, string label)
@@ -428,3 +561,6 @@ internal static class SvgCharts
         return Enumerable.Range(0, Math.Max(2, count)).Select(i => Math.Round(first + i * step, 10)).ToArray();
     }
 }
+
+/// <summary>One line of <see cref="SvgCharts.LineChart"/>: a value (or null for none) per x value.</summary>
+internal sealed record LineSeries(string Name, string Colour, IReadOnlyList<double?> Values);

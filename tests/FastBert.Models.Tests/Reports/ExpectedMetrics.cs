@@ -26,6 +26,12 @@ internal static partial class ExpectedMetrics
 
     public static string Int(long v) => v.ToString(Inv);
 
+    public static string Sec(double v) => v.ToString("0.0", Inv);
+
+    public static string Lr(double v) => v.ToString("0.###e+0", Inv);
+
+    public static string Plain(double v) => v.ToString("0.######", Inv);
+
     public static string Seq(int? s) => s is { } v ? Int(v) : "dynamic";
 
     public static string Key(string metric, params (string Name, string Value)[] attributes) =>
@@ -52,6 +58,12 @@ internal static partial class ExpectedMetrics
             {
                 Add(Key("cores", ("report", Int(r))), Int(reports[r].Machine.Cores));
             }
+        }
+
+        var trainings = reports.Where(r => r.Training is not null).Select(r => r.Training!).ToList();
+        for (var i = 0; i < trainings.Count; i++)
+        {
+            AddTraining(trainings[i], [("training", Int(i))], Add);
         }
 
         var evaluations = reports.SelectMany(r => r.Evaluations).ToList();
@@ -179,6 +191,67 @@ internal static partial class ExpectedMetrics
         }
 
         return expected;
+    }
+
+    private static void AddTraining(TrainingSummary t, (string, string)[] k, Action<string, string> add)
+    {
+        add(Key("trainable-parameters", k), Int(t.TrainableParameters));
+        add(Key("total-parameters", k), Int(t.TotalParameters));
+        add(Key("training-examples", k), Int(t.TrainingData.Examples));
+        if (t.ValidationData is { } validation)
+        {
+            add(Key("validation-examples", k), Int(validation.Examples));
+        }
+
+        add(Key("completed-epochs", k), Int(t.Epochs.Count));
+        if (t.KeptEpoch is { } kept)
+        {
+            add(Key("kept-epoch", k), Int(kept));
+        }
+
+        add(Key("total-seconds", k), Sec(t.TotalSeconds));
+        var s = t.Settings;
+        add(Key("setting-epochs", k), Int(s.Epochs));
+        add(Key("setting-learning-rate", k), Lr(s.LearningRate));
+        add(Key("setting-batch-size", k), Int(s.BatchSize));
+        add(Key("setting-max-tokens", k), Int(s.MaxTokens));
+        add(Key("setting-seed", k), Int(s.Seed));
+        add(Key("setting-weight-decay", k), Plain(s.WeightDecay));
+        add(Key("setting-warmup-ratio", k), Plain(s.WarmupRatio));
+        add(Key("setting-gradient-clip", k), Plain(s.GradientClip));
+        if (s.EarlyStoppingPatience is { } patience)
+        {
+            add(Key("setting-early-stopping-patience", k), Int(patience));
+        }
+
+        if (s.LoraRank is { } rank)
+        {
+            add(Key("setting-lora-rank", k), Int(rank));
+        }
+
+        if (s.LoraAlpha is { } alpha)
+        {
+            add(Key("setting-lora-alpha", k), Plain(alpha));
+        }
+
+        foreach (var e in t.Epochs)
+        {
+            (string, string)[] ek = [.. k, ("epoch", Int(e.Epoch))];
+            add(Key("steps", ek), Int(e.Steps));
+            add(Key("train-loss", ek), Score(e.TrainLoss));
+            (string Metric, double? Value)[] measured =
+            [
+                ("validation-loss", e.ValidationLoss), ("accuracy", e.Accuracy), ("macro-precision", e.MacroPrecision), ("macro-recall", e.MacroRecall),
+                ("macro-f1", e.MacroF1), ("weighted-f1", e.WeightedF1), ("auroc", e.Auroc),
+            ];
+            foreach (var (metric, value) in measured.Where(m => m.Value is not null))
+            {
+                add(Key(metric, ek), Score(value!.Value));
+            }
+
+            add(Key("seconds", ek), Sec(e.Seconds));
+            add(Key("learning-rate", ek), Lr(e.LearningRate));
+        }
     }
 
     /// <summary>

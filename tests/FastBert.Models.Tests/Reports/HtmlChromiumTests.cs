@@ -49,6 +49,47 @@ public sealed class HtmlChromiumTests : IDisposable
     }
 
     [Fact]
+    public void RenderedDom_TrainingTableAndChartsEqualTheJson()
+    {
+        Chromium.RequireInstalled();
+        Directory.CreateDirectory(Path.Combine(_root, "train"));
+        var paths = new[] { SampleReports.SmsTraining(), TrainingReportTests.LoraReport() }
+            .Select((r, i) =>
+            {
+                var path = Path.Combine(_root, "train", $"train-{i}.json");
+                File.WriteAllText(path, r.ToJson());
+                return path;
+            })
+            .ToList();
+        var rendered = ReportRenderer.RenderToDirectory(paths, Path.Combine(_root, "train-out"));
+
+        var dom = Chromium.DumpDom(rendered.HtmlPath);
+
+        var fromJson = paths.Select(p => Report.FromJson(File.ReadAllText(p), p)).ToList();
+        var found = ExpectedMetrics.Parse(dom);
+        ExpectedMetrics.AssertMatches(ExpectedMetrics.For(fromJson), found);
+        var epochs = fromJson[0].Training!.Epochs;
+        for (var i = 0; i < epochs.Count; i++)
+        {
+            (string, string)[] key = [("training", "0"), ("epoch", ExpectedMetrics.Int(epochs[i].Epoch))];
+            Assert.Equal(ExpectedMetrics.Score(epochs[i].TrainLoss), found[ExpectedMetrics.Key("train-loss", key)]);
+            Assert.Equal(ExpectedMetrics.Score(epochs[i].ValidationLoss!.Value), found[ExpectedMetrics.Key("validation-loss", key)]);
+            Assert.Equal(ExpectedMetrics.Score(epochs[i].MacroF1!.Value), found[ExpectedMetrics.Key("macro-f1", key)]);
+        }
+
+        Assert.Equal("0.9919", found[ExpectedMetrics.Key("accuracy", ("training", "0"), ("epoch", "2"))]);
+        Assert.Equal("1.333e-4", found[ExpectedMetrics.Key("learning-rate", ("training", "1"), ("epoch", "1"))]);
+
+        // Charts: loss and scores for the first run, loss only for the run without validation, plus the evaluation's two.
+        Assert.Equal(5, Regex.Matches(dom, "<svg ").Count);
+        var loss = TrainingReportTests.Series(TrainingReportTests.Chart(dom, "Loss per epoch, training 1"));
+        Assert.Equal(4, loss["Train loss"].Count);
+        Assert.Equal(4, loss["Validation loss"].Count);
+        Assert.Single(TrainingReportTests.Series(TrainingReportTests.Chart(dom, "Loss per epoch, training 2"))["Train loss"]);
+        Assert.DoesNotContain("<script", dom, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Screenshot_IsANonTrivialPng()
     {
         Chromium.RequireInstalled();

@@ -144,6 +144,65 @@ internal static class SampleReports
             ]),
     };
 
+    /// <summary>
+    /// <c>fastbert train</c> of the SMS model: full fine-tuning of bert-tiny with a new classifier, stopped early after
+    /// epoch 4 of 5 with epoch 2 kept, plus the kept model's evaluation on the validation data.
+    /// </summary>
+    public static Report SmsTraining() => new()
+    {
+        Kind = "train",
+        CreatedUtc = Created.AddMinutes(-30),
+        Command = "fastbert train models/bert-tiny --data data/sms-spam/train.tsv --validation data/sms-spam/held-out.tsv --epochs 5 --early-stopping 2 --out models/sms-spam-bert-tiny",
+        Machine = Machine,
+        Training = SmsTrainingSummary(),
+        Evaluations = [new Evaluation(Fp32, new DataRef(SmsData, 1114), Metrics(["ham", "spam"], [[963, 3], [6, 142]], auroc: 0.99631, logLoss: 0.031742))],
+    };
+
+    public static TrainingSummary SmsTrainingSummary() => new()
+    {
+        Mode = "full",
+        BaseModel = "models/bert-tiny",
+        ModelType = "bert",
+        Labels = ["ham", "spam"],
+        NewlyInitialized = ["classifier.weight", "classifier.bias"],
+        TrainableParameters = 4_386_178,
+        TotalParameters = 4_386_178,
+        Settings = new TrainingSettings(
+            Epochs: 5, LearningRate: 5e-5, BatchSize: 32, MaxTokens: 128, Seed: 42, WeightDecay: 0.01, WarmupRatio: 0.1, GradientClip: 1.0,
+            EarlyStoppingPatience: 2, ClassWeights: [1.0, 3.25]),
+        TrainingData = new DataRef("data/sms-spam/train.tsv", 4458),
+        ValidationData = new DataRef(SmsData, 1114),
+        Epochs =
+        [
+            new EpochSummary(1, 140, 0.412873, 0.118204, 0.969479, 0.951122, 0.902337, 0.925168, 0.968544, 0.984417, 61.27, 4.3651e-5),
+            new EpochSummary(2, 140, 0.087216, 0.031742, 0.991921, 0.986569, 0.978198, 0.982307, 0.991886, 0.99631, 58.904, 3.1746e-5),
+            new EpochSummary(3, 140, 0.041559, 0.036018, 0.990126, 0.984905, 0.972987, 0.978846, 0.990059, 0.996012, 59.413, 1.9841e-5),
+            new EpochSummary(4, 140, 0.025037, 0.040336, 0.989228, 0.983501, 0.970122, 0.976673, 0.989137, 0.995877, 59.052, 7.937e-6),
+        ],
+        KeptEpoch = 2,
+        Outcome = "early-stopping",
+        TotalSeconds = 241.93,
+    };
+
+    /// <summary>A LoRA run without validation data, cancelled after one epoch: every validation value is missing.</summary>
+    public static TrainingSummary LoraTrainingSummary() => new()
+    {
+        Mode = "lora",
+        BaseModel = "models/emotion-distilbert-tiny",
+        ModelType = "distilbert",
+        Labels = EmotionLabels,
+        TrainableParameters = 9_222,
+        TotalParameters = 11_178_502,
+        Settings = new TrainingSettings(
+            Epochs: 3, LearningRate: 2e-4, BatchSize: 16, MaxTokens: 64, Seed: 7, WeightDecay: 0, WarmupRatio: 0.06, GradientClip: 1.0,
+            EarlyStoppingPatience: null, ClassWeights: null, LoraRank: 8, LoraAlpha: 16, LoraTargets: ["q_lin", "v_lin"]),
+        TrainingData = new DataRef("data/emotion/train.txt", 16000),
+        Epochs = [new EpochSummary(1, 1000, 1.204418, null, null, null, null, null, null, null, 312.5, 1.3333e-4)],
+        KeptEpoch = 1,
+        Outcome = "cancelled",
+        TotalSeconds = 318.04,
+    };
+
     public static readonly string[] EmotionLabels = ["sadness", "joy", "love", "anger", "fear", "surprise"];
 
     public static Report EmotionEvaluation() => new()

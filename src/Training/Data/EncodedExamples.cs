@@ -1,0 +1,96 @@
+using FastBert.Models.Data;
+using FastBert.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FastBert.Training.Data;
+
+/// <summary>One padded batch as tensors; dispose after the step.</summary>
+internal sealed record TensorBatch(Tensor InputIds, Tensor AttentionMask, Tensor? TokenTypeIds, Tensor Labels, int[] Rows) : IDisposable
+{
+    public void Dispose()
+    {
+        InputIds.Dispose();
+        AttentionMask.Dispose();
+        TokenTypeIds?.Dispose();
+        Labels.Dispose();
+    }
+}
+
+/// <summary>
+/// Examples tokenized once ([CLS] … [SEP], truncated to the run's max tokens) and cut into padded batches. Training
+/// batches group similar lengths (shuffle, sort within windows of 50 batches, shuffle the batches) so little compute
+/// goes to padding while every epoch still sees a fresh, seeded order.
+/// </summary>
+internal sealed class EncodedExamples
+{
+    private const int SortWindowBatches = 50;
+    private readonly int[][] _ids;
+    private readonly int[] _labels;
+    private readonly int _padId;
+    private readonly bool _tokenTypes;
+
+    public EncodedExamples(IReadOnlyList<LabelledExample> examples, BertTextTokenizer tokenizer, int maxTokens, bool tokenTypes)
+    {
+        _ids = examples.Select(e => tokenizer.Encode(e.Text, maxTokens)).ToArray();
+        _labels = examples.Select(e => e.Label).ToArray();
+        _padId = tokenizer.PadId;
+        _tokenTypes = tokenTypes;
+    }
+
+    public int Count => _ids.Length;
+
+    public IReadOnlyList<int> Labels => _labels;
+
+    /// <summary>Tokens over all examples (a sense of the work per epoch).</summary>
+    public long TokenCount => _ids.Sum(i => (long)i.Length);
+
+    public int BatchCount(int batchSize) => (Count + batchSize - 1) / batchSize;
+
+    /// <summary>An epoch's batches of row indices, from the caller's seeded random source.</summary>
+    public List<int[]> TrainingOrder(int batchSize, Random random)
+    {
+        var order = Enumerable.Range(0, Count).ToArray();
+        random.Shuffle(order);
+        var window = batchSize * SortWindowBatches;
+        var batches = new List<int[]>();
+        for (var start = 0; start < order.Length; start += window)
+        {
+            var chunk = order.Skip(start).Take(window).OrderBy(i => _ids[i].Length).ToArray();
+            batches.AddRange(chunk.Chunk(batchSize));
+        }
+
+        var shuffled = batches.ToArray();
+        random.Shuffle(shuffled);
+        return shuffled.ToList();
+    }
+
+    /// <summary>Batches in order of length, for evaluation (results are put back in row order by the caller).</summary>
+    public List<int[]> EvaluationOrder(int batchSize) =>
+        Enumerable.Range(0, Count).OrderBy(i => _ids[i].Length).Chunk(batchSize).ToList();
+
+    public TensorBatch Build(int[] rows)
+    {
+        var length = rows.Max(r => _ids[r].Length);
+        var ids = new long[rows.Length * length];
+        var mask = new long[rows.Length * length];
+        Array.Fill(ids, _padId);
+        for (var b = 0; b < rows.Length; b++)
+        {
+            var tokens = _ids[rows[b]];
+            for (var t = 0; t < tokens.Length; t++)
+            {
+                ids[(b * length) + t] = tokens[t];
+                mask[(b * length) + t] = 1;
+            }
+        }
+
+        long[] shape = [rows.Length, length];
+        return new TensorBatch(
+            torch.tensor(ids, shape),
+            torch.tensor(mask, shape),
+            _tokenTypes ? torch.zeros(shape, ScalarType.Int64) : null,
+            torch.tensor(rows.Select(r => (long)_labels[r]).ToArray()),
+            rows);
+    }
+}
