@@ -8,6 +8,8 @@ using FastBert.Models.Onnx;
 using FastBert.Models.Quantization;
 using FastBert.Tokenization;
 using FastBert.Tool.Commands;
+using FastBert.Training;
+using FastBert.Training.Native;
 using FastBert.Tool.Io;
 
 namespace FastBert.Tool;
@@ -35,6 +37,7 @@ public static class Cli
             PullCommand.Create(),
             InitCommand.Create(),
             PrepareCommand.Create(),
+            TrainCommand.Create(),
         };
         return root;
     }
@@ -48,6 +51,12 @@ public static class Cli
         {
             var parse = CreateRootCommand().Parse(args);
             var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+            if (parse.CommandResult.Command.Name == TrainCommand.Name)
+            {
+                // train handles Ctrl+C itself: it finishes the batch and keeps the last epoch instead of being cut off.
+                config.ProcessTerminationTimeout = null;
+            }
+
             if (parse.Errors.Count > 0)
             {
                 parse.Invoke(config);
@@ -69,7 +78,8 @@ public static class Cli
                 return ExitCodes.Usage;
             }
             catch (Exception ex) when (ex is InputLineException or ModelLoadException or TokenizerLoadException or DirectoryNotFoundException or FileNotFoundException
-                or ExportException or CheckpointFormatException or ConfigException or DataFormatException or InvalidDataException or QuantizationException)
+                or ExportException or CheckpointFormatException or ConfigException or DataFormatException or InvalidDataException or QuantizationException
+                or TrainingException or TorchNativeException)
             {
                 error.WriteLine($"fastbert: error: {ex.Message}");
                 return ExitCodes.InputError;

@@ -8,4 +8,7 @@ public static class ExitCodes
     public const int ValidationFailed = 2;
     public const int InputError = 3;
     public const int NetworkError = 4;
+
+    /// <summary>Interrupted (Ctrl+C); for train, the output folder holds the last completed epoch, if any.</summary>
+    public const int Cancelled = 130;
 }

@@ -246,13 +246,16 @@ public static class HtmlReportWriter
     {
         var epochs = t.Epochs.Select(e => (double)e.Epoch).ToList();
         var run = total > 1 ? $", training {Count(index + 1)}" : "";
+        var validated = t.Epochs.Any(e => e.ValidationLoss is not null);
+        List<LineSeries> losses = [new("Train loss", TrainLossColour, t.Epochs.Select(e => (double?)e.TrainLoss).ToList())];
+        if (validated)
+        {
+            losses.Add(new("Validation loss", ValidationLossColour, t.Epochs.Select(e => e.ValidationLoss).ToList()));
+        }
+
         html.Append("<div class=\"charts\">\n<figure>")
-            .Append(SvgCharts.LineChart($"Loss per epoch{run}", "epoch", epochs,
-            [
-                new LineSeries("Train loss", TrainLossColour, t.Epochs.Select(e => (double?)e.TrainLoss).ToList()),
-                new LineSeries("Validation loss", ValidationLossColour, t.Epochs.Select(e => e.ValidationLoss).ToList()),
-            ], Score, yLowest: 0, fromLowest: true))
-            .Append("<figcaption>Mean training loss and validation loss after each epoch.</figcaption></figure>\n");
+            .Append(SvgCharts.LineChart($"Loss per epoch{run}", "epoch", epochs, losses, Score, yLowest: 0, fromLowest: true))
+            .Append("<figcaption>Mean training loss").Append(validated ? " and validation loss" : "").Append(" after each epoch.</figcaption></figure>\n");
 
         if (t.Epochs.Any(e => e.Accuracy is not null || e.MacroF1 is not null))
         {

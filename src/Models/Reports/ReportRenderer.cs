@@ -7,7 +7,7 @@ namespace FastBert.Models.Reports;
 public sealed record RenderedReport(string MarkdownPath, string HtmlPath, string JsonPath, IReadOnlyList<Report> Reports);
 
 /// <summary>
-/// Turns report JSON files (from <c>evaluate</c>, <c>benchmark</c>, <c>quantize</c>) into report.md, report.html and
+/// Turns report JSON files (from <c>evaluate</c>, <c>benchmark</c>, <c>quantize</c>, <c>train</c>) into report.md, report.html and
 /// report.json in one directory.
 /// </summary>
 public static class ReportRenderer

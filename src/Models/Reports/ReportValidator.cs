@@ -135,7 +135,7 @@ internal static class ReportValidator
     {
         if (epoch.Epoch != expected)
         {
-            Fail(source, $"{at}.epoch is {epoch.Epoch}, expected {expected} (epochs are numbered 1 to n in order)");
+            Fail(source, $"{at}.epoch is {epoch.Epoch}, expected {expected}");
         }
 
         if (epoch.Steps < 0)

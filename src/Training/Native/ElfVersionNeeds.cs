@@ -25,8 +25,9 @@ internal sealed record ElfVersionDefinitions(string Path, IReadOnlySet<string> N
             .Select(n => (Name: n, Number: n.StartsWith(family, StringComparison.Ordinal)
                 && Version.TryParse(n[family.Length..], out var number) ? number : null))
             .Where(n => n.Number is not null)
-            .MaxBy(n => n.Number)
-            .Name;
+            .OrderBy(n => n.Number)
+            .Select(n => n.Name)
+            .LastOrDefault();
     }
 }
 
@@ -159,7 +160,8 @@ internal sealed class ElfVersionNeeds
             var library = libraries[group.Key];
             var latest = library.Latest(group.First().Name);
             var soname = group.Key;
-            var shortName = soname.Contains(".so", StringComparison.Ordinal) ? soname[..soname.IndexOf(".so", StringComparison.Ordinal)] : soname;
+            var so = soname.IndexOf(".so", StringComparison.Ordinal);
+            var shortName = so > 0 ? soname[..so] : soname;
             var remedy = shortName == "libstdc++"
                 ? "Install a newer libstdc++6 (from GCC 13 or newer, as in Debian 13 or Ubuntu 24.04) to train."
                 : $"Install a newer {soname} to train.";

@@ -51,7 +51,8 @@ public sealed class TorchNativeTests : IDisposable
         else
         {
             var sha256 = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(LibTorchSharp))).ToLowerInvariant();
-            Assert.Equal(Path.Combine(sha256, "libLibTorchSharp.so"), Path.GetRelativePath(Path.GetDirectoryName(Path.GetDirectoryName(loaded))!, loaded));
+            Assert.Equal("libLibTorchSharp.so", Path.GetFileName(loaded));
+            Assert.Equal(sha256, Path.GetFileName(Path.GetDirectoryName(loaded)));
             var copy = ElfVersionNeeds.Read(loaded);
             Assert.Equal(missing.Select(n => n.Name), copy.Needs.Where(n => n.IsWeak).Select(n => n.Name));
         }

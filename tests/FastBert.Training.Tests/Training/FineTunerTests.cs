@@ -1,0 +1,73 @@
+using System.Text.Json;
+using FastBert.Models.Checkpoints;
+using FastBert.Models.Configuration;
+using FastBert.Models.Export;
+using FastBert.Models.Reports;
+using FastBert.Tests;
+using FastBert.Training.Modeling;
+using FastBert.Training.Tests.Modeling;
+
+namespace FastBert.Training.Tests.Training;
+
+public sealed class FineTunerTests
+{
+    [Fact]
+    public void Emotion_from_the_spam_base_gets_a_new_head_and_a_checkpoint_that_exports_to_the_same_logits()
+    {
+        var output = TrainingData.TempFolder();
+        var events = new List<TrainingEvent>();
+        var result = FineTuner.Train(
+            new TrainingRequest
+            {
+                BaseDirectory = TestPaths.SmsModel,
+                Labels = TrainingData.EmotionLabels,
+                Train = TrainingData.Emotion(0, 96),
+                Validation = TrainingData.Emotion(96, 64),
+                TrainDataPath = TrainingData.EmotionTrainFile,
+                OutputDirectory = output,
+                Mode = TrainingMode.Full,
+                Epochs = 2,
+                BatchSize = 32,
+                LearningRate = 1e-3,
+            },
+            new SynchronousProgress<TrainingEvent>(events.Add));
+
+        Assert.True(result.ModelWritten);
+        Assert.Contains(events.OfType<TrainingMessage>(), m => m.Text.Contains("New classification head", StringComparison.Ordinal) && m.Text.Contains("classifier.weight", StringComparison.Ordinal));
+        Assert.Equal(["classifier.weight", "classifier.bias"], result.Summary.NewlyInitialized);
+        Assert.Equal(2, result.Summary.Epochs.Count);
+        Assert.All(result.Summary.Epochs, e => Assert.Equal(3, e.Steps));
+        Assert.Equal(2, result.Summary.KeptEpoch);
+        Assert.Equal("completed", result.Summary.Outcome);
+        Assert.Equal(2 * 3, events.OfType<BatchCompleted>().Count());
+
+        var config = TransformerConfig.Load(output);
+        Assert.Equal(TrainingData.EmotionLabels, config.Id2Label);
+        Assert.Equal(["BertForSequenceClassification"], config.Architectures);
+        foreach (var file in new[] { "model.safetensors", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "train.json", "report.json", "report.md", "report.html" })
+        {
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        }
+
+        var summary = JsonSerializer.Deserialize<TrainingSummary>(File.ReadAllText(Path.Combine(output, "train.json")), Report.JsonOptions)!;
+        Assert.Equal(TrainingSummary.CurrentSchema, summary.Schema);
+        Assert.Equal(result.Summary.Epochs.Select(e => e.TrainLoss), summary.Epochs.Select(e => e.TrainLoss));
+
+        // The written checkpoint, re-read by TorchSharp and by the ONNX exporter + runtime, gives the same logits.
+        var goldens = GoldenExample.Load(TestPaths.SmsModel).Take(6).Select(g => g.InputIds).ToArray();
+        using var trained = ForwardParityTests.Load(output);
+        var torchLogits = ForwardParityTests.Forward(trained, goldens);
+        var exported = OnnxExporter.Export(output, Path.Combine(output + "-onnx"));
+        using var onnx = BertModel.Load(exported.OutputDirectory);
+        for (var i = 0; i < goldens.Length; i++)
+        {
+            var onnxLogits = onnx.ComputeLogits([goldens[i]]);
+            ForwardParityTests.AssertClose(torchLogits[i], onnxLogits, 1e-4f, $"example {i}");
+        }
+    }
+}
+
+internal sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
+{
+    public void Report(T value) => handler(value);
+}
