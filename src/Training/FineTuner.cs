@@ -178,7 +178,7 @@ public static class FineTuner
         return model;
     }
 
-    private static double Step(TransformerClassifier model, TensorBatch batch, Tensor? classWeights, AdamW optimizer, IReadOnlyList<TorchSharp.Modules.Parameter> parameters, double clip, double learningRate)
+    internal static double Step(TransformerClassifier model, TensorBatch batch, Tensor? classWeights, AdamW optimizer, IReadOnlyList<TorchSharp.Modules.Parameter> parameters, double clip, double learningRate)
     {
         using var scope = torch.NewDisposeScope();
         using var owned = batch;
