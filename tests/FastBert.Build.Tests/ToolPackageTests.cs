@@ -25,9 +25,18 @@ public sealed class ToolPackageTests
         Assert.StartsWith("0.1.0", run.Output.Trim());
 
         var help = ProcessRunner.Run(Path.Combine(toolPath, "fastbert"), ["--help"], workspace.Directory);
-        foreach (var command in new[] { "tokenize", "predict", "export", "evaluate", "benchmark", "quantize", "report", "pull" })
+        foreach (var command in new[] { "tokenize", "predict", "export", "evaluate", "benchmark", "quantize", "report", "pull", "prepare", "train" })
         {
             Assert.Contains(command, help.Output);
         }
+
+        // The installed layout loads libtorch: a one-epoch run on a few real messages.
+        var data = Path.Combine(workspace.Directory, "sms.tsv");
+        File.WriteAllLines(data, File.ReadLines(Path.Combine(TestPaths.Data, "sms-spam", "SMSSpamCollection")).Take(25));
+        var trained = Path.Combine(workspace.Directory, "trained");
+        var train = ProcessRunner.Run(Path.Combine(toolPath, "fastbert"), ["train", "--base", TestPaths.SmsModel, "--data", data, "--epochs", "1", "--output", trained, "--json"], workspace.Directory);
+        Assert.True(train.ExitCode == 0, train.All);
+        Assert.Contains("\"schema\": \"fastbert.train/v1\"", train.Output);
+        Assert.True(File.Exists(Path.Combine(trained, "model.safetensors")));
     }
 }

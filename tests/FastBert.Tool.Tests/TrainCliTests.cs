@@ -119,4 +119,32 @@ public sealed class TrainCliTests : IDisposable
         Assert.Contains("model.safetensors", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_root, "out")));
     }
+
+    [Fact]
+    public void A_trained_folder_quantizes_and_prepares_from_a_manifest()
+    {
+        var data = SmsSample(200);
+        var trained = Path.Combine(_root, "trained");
+        var train = CliRunner.Run(string.Empty, "train", "--base", TestPaths.SmsModel, "--data", data, "--mode", "head", "--epochs", "1", "--output", trained);
+        Assert.True(train.Exit == 0, train.Error);
+
+        var quantized = Path.Combine(_root, "int8");
+        var (quantizeExit, _, quantizeError) = CliRunner.Run(string.Empty, "quantize", trained, "--output", quantized, "--data", data, "--max-accuracy-drop", "0.02");
+        Assert.True(quantizeExit == 0, quantizeError);
+        Assert.True(File.Exists(Path.Combine(quantized, "model.onnx")));
+
+        // No labels in the manifest: they come from the trained config.json's id2label.
+        var manifest = Path.Combine(_root, "spam.yaml");
+        File.WriteAllText(manifest, $"""
+            model:
+              source: {trained}
+            validate:
+              data: {data}
+              minAccuracy: 0.9
+            """);
+        var prepared = Path.Combine(_root, "prepared");
+        var (prepareExit, _, prepareError) = CliRunner.Run(string.Empty, "prepare", manifest, "--output", prepared);
+        Assert.True(prepareExit == 0, prepareError);
+        Assert.Contains("\"ham\"", File.ReadAllText(Path.Combine(prepared, "model.json")), StringComparison.Ordinal);
+    }
 }
