@@ -65,6 +65,47 @@ public sealed class FineTunerTests
             ForwardParityTests.AssertClose(torchLogits[i], onnxLogits, 1e-4f, $"example {i}");
         }
     }
+
+    public static TheoryData<string, string[]> OtherArchitectures => new()
+    {
+        { TestPaths.EmotionModel, TrainingData.EmotionLabels },
+        { TestPaths.ElectraModel, ["negative", "neutral", "positive"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(OtherArchitectures))]
+    public void DistilBert_and_Electra_train_and_export_to_the_same_logits(string baseModel, string[] labels)
+    {
+        var output = TrainingData.TempFolder();
+        var examples = TrainingData.Sms(0, 40).Select((e, i) => e with { Label = i % labels.Length }).ToList();
+        var result = FineTuner.Train(new TrainingRequest
+        {
+            BaseDirectory = baseModel,
+            Labels = labels,
+            Train = examples,
+            TrainDataPath = TrainingData.SmsFile,
+            OutputDirectory = output,
+            Epochs = 1,
+            BatchSize = 8,
+            LearningRate = 1e-3,
+        });
+        Assert.Empty(result.Summary.NewlyInitialized);
+
+        using var before = CheckpointLoader.Open(baseModel);
+        using var after = CheckpointLoader.Open(output);
+        Assert.Equal(before.Tensors.Keys.Order(), after.Tensors.Keys.Order());
+        Assert.Contains(after.Tensors.Keys, name => !before.ReadFloat32(name).SequenceEqual(after.ReadFloat32(name)));
+
+        var inputs = GoldenExample.Load(baseModel).Take(4).Select(g => g.InputIds).ToArray();
+        using var trained = ForwardParityTests.Load(output);
+        var torchLogits = ForwardParityTests.Forward(trained, inputs);
+        var exported = OnnxExporter.Export(output, output + "-onnx");
+        using var onnx = BertModel.Load(exported.OutputDirectory);
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            ForwardParityTests.AssertClose(torchLogits[i], onnx.ComputeLogits([inputs[i]]), 1e-4f, $"example {i}");
+        }
+    }
 }
 
 internal sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
