@@ -32,7 +32,14 @@ run emotion-full "${common[@]}" --mode full --lr 5e-4
 run emotion-head "${common[@]}" --mode head --lr 5e-3
 run emotion-lora "${common[@]}" --mode lora --lr 2e-3 --lora-rank 8 --lora-alpha 16
 
-for name in emotion-full emotion-head emotion-lora; do
+# 3. The same head and LoRA runs on an encoder that already knows emotions (the full run's output) with the labels in
+#    another order, so the head starts random: separates "the mode works" from "this base's features fit the task".
+relabelled=joy,sadness,love,anger,fear,surprise
+again=(--base "$out/emotion-full" --labels "$relabelled" --data "$emotion/train.txt" --validation "$emotion/val.txt" --epochs 1 --batch 32 --seed 42)
+run emotion-encoder-head "${again[@]}" --mode head --lr 5e-3
+run emotion-encoder-lora "${again[@]}" --mode lora --lr 2e-3 --lora-rank 8 --lora-alpha 16
+
+for name in emotion-full emotion-head emotion-lora emotion-encoder-head emotion-encoder-lora; do
   "$fastbert" evaluate "$out/$name" --data "$emotion/test.txt" --json "$out/$name.test.json" | tail -1
 done
 "$fastbert" evaluate "$out/sms-scratch" --data "$sms/SMSSpamCollection" --indices "$sms/sms_test_indices.txt" | tail -1
@@ -40,8 +47,8 @@ done
 python3 - "$out" <<'PY'
 import json, sys, os
 out = sys.argv[1]
-print("run | mode | trainable | total | s/epoch | last val acc | last val macro F1 | test acc | test macro F1")
-for name in ["sms-scratch", "emotion-full", "emotion-head", "emotion-lora"]:
+print("run | mode | epochs | trainable | total | s/epoch | last val acc | last val macro F1 | test acc | test macro F1")
+for name in ["sms-scratch", "emotion-full", "emotion-head", "emotion-lora", "emotion-encoder-head", "emotion-encoder-lora"]:
     t = json.load(open(os.path.join(out, name + ".train.json")))
     e = t["epochs"]
     spe = sum(x["seconds"] for x in e) / len(e)
@@ -50,5 +57,5 @@ for name in ["sms-scratch", "emotion-full", "emotion-head", "emotion-lora"]:
     if os.path.exists(test):
         m = json.load(open(test))["evaluations"][0]["metrics"]
         ta, tf = f'{m["accuracy"]:.4f}', f'{m["macro"]["f1"]:.4f}'
-    print(f'{name} | {t["mode"]} | {t["trainableParameters"]:,} | {t["totalParameters"]:,} | {spe:.1f} | {e[-1]["accuracy"]:.4f} | {e[-1]["macroF1"]:.4f} | {ta} | {tf}')
+    print(f'{name} | {t["mode"]} | {len(e)} | {t["trainableParameters"]:,} | {t["totalParameters"]:,} | {spe:.1f} | {e[-1]["accuracy"]:.4f} | {e[-1]["macroF1"]:.4f} | {ta} | {tf}')
 PY
