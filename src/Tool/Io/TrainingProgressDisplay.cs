@@ -51,6 +51,11 @@ internal static class TrainingProgressDisplay
                             break;
                         case EpochCompleted completed:
                             epochs?.Increment(1);
+                            if (batches is not null)
+                            {
+                                batches.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {completed.Summary.Epoch} loss {completed.Summary.TrainLoss:0.0000}");
+                            }
+
                             console.MarkupLine(Markup.Escape(Describe(completed)));
                             break;
                         case TrainingMessage message:
