@@ -39,6 +39,15 @@ again=(--base "$out/emotion-full" --labels "$relabelled" --data "$emotion/train.
 run emotion-encoder-head "${again[@]}" --mode head --lr 5e-3
 run emotion-encoder-lora "${again[@]}" --mode lora --lr 2e-3 --lora-rank 8 --lora-alpha 16
 
+# 4. SMILE tweets (drop nocode and multi-label rows), stratified 15% validation split, balanced class weights.
+run smile-full --base "$base" --data "$assets/data/smile/smile-annotations-final.csv" --skip-labels nocode --drop-multi-label \
+  --labels happy,not-relevant,angry,surprise,sad,disgust --split 0.15 --stratify --class-weights auto --mode full --epochs 8 --lr 5e-4 --seed 42
+
+# 5. SST-2 from random initialisation: BERT-tiny shape vs the ELECTRA shape (embedding 64 projected to 128), dev set.
+sst=(--data "$assets/data/sst2/train.tsv" --validation "$assets/data/sst2/dev.tsv" --labels negative,positive --from-scratch --epochs 3 --lr 5e-4 --max-tokens 64 --seed 42)
+run sst2-bert "${sst[@]}" --base "$base"
+run sst2-electra "${sst[@]}" --base "$assets/models/electra-random-parity"
+
 for name in emotion-full emotion-head emotion-lora emotion-encoder-head emotion-encoder-lora; do
   "$fastbert" evaluate "$out/$name" --data "$emotion/test.txt" --json "$out/$name.test.json" | tail -1
 done
@@ -48,7 +57,7 @@ python3 - "$out" <<'PY'
 import json, sys, os
 out = sys.argv[1]
 print("run | mode | epochs | trainable | total | s/epoch | last val acc | last val macro F1 | test acc | test macro F1")
-for name in ["sms-scratch", "emotion-full", "emotion-head", "emotion-lora", "emotion-encoder-head", "emotion-encoder-lora"]:
+for name in ["sms-scratch", "emotion-full", "emotion-head", "emotion-lora", "emotion-encoder-head", "emotion-encoder-lora", "smile-full", "sst2-bert", "sst2-electra"]:
     t = json.load(open(os.path.join(out, name + ".train.json")))
     e = t["epochs"]
     spe = sum(x["seconds"] for x in e) / len(e)
@@ -58,4 +67,7 @@ for name in ["sms-scratch", "emotion-full", "emotion-head", "emotion-lora", "emo
         m = json.load(open(test))["evaluations"][0]["metrics"]
         ta, tf = f'{m["accuracy"]:.4f}', f'{m["macro"]["f1"]:.4f}'
     print(f'{name} | {t["mode"]} | {len(e)} | {t["trainableParameters"]:,} | {t["totalParameters"]:,} | {spe:.1f} | {e[-1]["accuracy"]:.4f} | {e[-1]["macroF1"]:.4f} | {ta} | {tf}')
+r = json.load(open(os.path.join(out, "smile-full", "report.json")))["evaluations"][0]["metrics"]
+print(f'smile-full validation: accuracy {r["accuracy"]:.4f}, weighted F1 {r["weighted"]["f1"]:.4f}, macro F1 {r["macro"]["f1"]:.4f}; per-class accuracy ' +
+      ", ".join(f'{c["label"]} {c["accuracy"]:.2f} (n={c["support"]})' for c in r["perClass"]))
 PY

@@ -22,14 +22,13 @@ internal static class EvaluateCommand
         var moreModels = new Option<string[]>("--model", "-m") { Description = "More models to compare (same as extra arguments).", AllowMultipleArgumentsPerToken = false };
         var data = DataOptions.Data(required: true);
         var indices = DataOptions.Indices();
-        var textColumn = DataOptions.TextColumn();
-        var labelColumn = DataOptions.LabelColumn();
-        var separator = DataOptions.Separator();
+        var format = DataOptions.Format();
         var json = new Option<FileInfo?>("--json") { Description = "Write the report contract (fastbert.report/v1) to this file." };
         var command = new Command("evaluate", "Evaluate models on a labelled data file (TSV, CSV, JSONL).\nExample: fastbert evaluate ./fp32 --model ./int8 --data sms.tsv --json eval.json")
         {
-            models, moreModels, data, indices, textColumn, labelColumn, separator, json,
+            models, moreModels, data, indices, json,
         };
+        format.AddTo(command);
         command.SetAction(parse =>
         {
             var all = parse.GetValue(models)!.Concat(parse.GetValue(moreModels) ?? []).ToList();
@@ -38,7 +37,7 @@ internal static class EvaluateCommand
                 throw new UsageException("name at least one model folder.");
             }
 
-            var options = DataOptions.Read(parse, textColumn, labelColumn, separator);
+            var options = format.Read(parse);
             return Run(all, parse.GetRequiredValue(data)!, parse.GetValue(indices), options, parse.GetValue(json), parse.InvocationConfiguration);
         });
         return command;

@@ -22,9 +22,7 @@ internal static class QuantizeCommand
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder for the int8 model (written only when accepted).", Required = true };
         var data = DataOptions.Data(required: false);
         var indices = DataOptions.Indices();
-        var textColumn = DataOptions.TextColumn();
-        var labelColumn = DataOptions.LabelColumn();
-        var separator = DataOptions.Separator();
+        var format = DataOptions.Format();
         var maxDrop = new Option<double>("--max-accuracy-drop") { Description = "Largest accepted accuracy drop vs float32 (0.005 = half a point).", DefaultValueFactory = _ => 0.005 };
         var minAgreement = new Option<double>("--min-agreement") { Description = "Smallest accepted share of examples whose argmax equals float32's.", DefaultValueFactory = _ => 0.99 };
         var perChannel = new Option<bool>("--per-channel") { Description = "Per-output-channel weight scales (default true; false = one scale per matrix).", DefaultValueFactory = _ => true };
@@ -32,8 +30,9 @@ internal static class QuantizeCommand
         var json = new Option<FileInfo?>("--json") { Description = "Write the report contract (fastbert.report/v1) with the quantization summary." };
         var command = new Command("quantize", "Quantize a model to dynamic int8 (MatMul weights per channel, word embeddings per row), guarded by accuracy.\nExample: fastbert quantize ./checkpoint --output ./int8 --data val.tsv --max-accuracy-drop 0.005")
         {
-            model, output, data, indices, textColumn, labelColumn, separator, maxDrop, minAgreement, perChannel, reduceRange, json,
+            model, output, data, indices, maxDrop, minAgreement, perChannel, reduceRange, json,
         };
+        format.AddTo(command);
         command.SetAction(parse =>
         {
             var source = parse.GetRequiredValue(model).FullName;
@@ -41,7 +40,7 @@ internal static class QuantizeCommand
             if (parse.GetValue(data) is { } dataFile)
             {
                 var labels = TransformerConfig.Load(Path.Combine(Int8Quantizer.ResolveCheckpoint(source), "config.json")).Id2Label;
-                var dataset = LabelledDataReader.Read(dataFile.FullName, DataOptions.Read(parse, textColumn, labelColumn, separator), labels);
+                var dataset = LabelledDataReader.Read(dataFile.FullName, format.Read(parse), labels);
                 if (parse.GetValue(indices) is { } indexFile)
                 {
                     dataset = dataset.Select(LabelledDataReader.ReadIndices(indexFile.FullName));

@@ -49,19 +49,18 @@ internal static class TrainCommand
         var earlyStopping = new Option<int?>("--early-stopping") { Description = "Stop after N epochs without a better validation macro-F1 and keep the best epoch." };
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Where to write the trained checkpoint (replaced after every kept epoch).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print train.json (schema fastbert.train/v1) to stdout instead of the table; no progress output." };
-        var textColumn = DataOptions.TextColumn();
-        var labelColumn = DataOptions.LabelColumn();
-        var separator = DataOptions.Separator();
+        var format = DataOptions.Format();
         var command = new Command(Name, "Fine-tune a BERT, DistilBERT or ELECTRA classifier (TorchSharp, CPU): full, frozen-encoder head or LoRA.\n"
             + "Example: fastbert train --base ./bert-tiny --data sms.tsv --split 0.15 --stratify --mode lora --epochs 3 --output ./spam-lora\n"
             + "Ctrl+C stops after the current batch; the last completed epoch stays in --output.")
         {
             baseModel, fromScratch, data, validation, validationIndices, split, stratify, labels, mode, loraRank, loraAlpha, loraTargets, loraDropout,
-            keepAdapters, epochs, lr, batch, maxTokens, seed, weightDecay, warmup, clip, classWeights, earlyStopping, output, json, textColumn, labelColumn, separator,
+            keepAdapters, epochs, lr, batch, maxTokens, seed, weightDecay, warmup, clip, classWeights, earlyStopping, output, json,
         };
+        format.AddTo(command);
         command.SetAction(parse =>
         {
-            var readOptions = DataOptions.Read(parse, textColumn, labelColumn, separator);
+            var readOptions = format.Read(parse);
             var baseDirectory = parse.GetRequiredValue(baseModel).FullName;
             var dataFile = parse.GetRequiredValue(data)!.FullName;
             var trainingMode = ParseMode(parse.GetValue(mode)!);
