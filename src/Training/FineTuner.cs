@@ -32,7 +32,6 @@ public static class FineTuner
         Validate(request);
         TorchNative.EnsureLoaded();
         var total = Stopwatch.StartNew();
-        torch.manual_seed(request.Seed);
         torch.set_num_threads(Environment.ProcessorCount);
 
         var baseConfig = TransformerConfig.Load(Path.Combine(request.BaseDirectory, "config.json"));
@@ -164,11 +163,11 @@ public static class FineTuner
         if (request.FromScratch)
         {
             progress?.Report(new TrainingMessage($"From scratch: every weight of the {config.ModelType} model ({config.NumLayers} layers, hidden {config.HiddenSize}) starts random."));
-            return TransformerClassifier.Create(config, null, keepOutputLayer: false);
+            return TransformerClassifier.Create(config, null, keepOutputLayer: false, request.Seed);
         }
 
         using var checkpoint = CheckpointLoader.Open(request.BaseDirectory);
-        var model = TransformerClassifier.Create(config, checkpoint, keepOutputLayer: sameLabels);
+        var model = TransformerClassifier.Create(config, checkpoint, keepOutputLayer: sameLabels, request.Seed);
         if (model.NewlyInitialized.Count > 0)
         {
             progress?.Report(new TrainingMessage(

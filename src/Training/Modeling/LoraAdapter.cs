@@ -11,14 +11,14 @@ namespace FastBert.Training.Modeling;
 /// </summary>
 internal sealed class LoraAdapter : IDisposable
 {
-    public LoraAdapter(string module, long inputs, long outputs, int rank, double alpha, double dropout)
+    public LoraAdapter(string module, long inputs, long outputs, int rank, double alpha, double dropout, torch.Generator random)
     {
         Module = module;
         Rank = rank;
         Scale = alpha / rank;
         Dropout = dropout;
         var bound = 1.0 / Math.Sqrt(inputs);
-        A = new Parameter(torch.empty(rank, inputs).uniform_(-bound, bound));
+        A = new Parameter(torch.empty(rank, inputs).uniform_(-bound, bound, random));
         B = new Parameter(torch.zeros(outputs, rank));
     }
 
@@ -37,8 +37,8 @@ internal sealed class LoraAdapter : IDisposable
 
     public long ParameterCount => A.numel() + B.numel();
 
-    public Tensor Update(Tensor input, bool training) =>
-        F.linear(F.linear(F.dropout(input, Dropout, training), A), B).mul(Scale);
+    /// <summary>The low-rank term for an input (after the adapter's dropout, which the caller applies).</summary>
+    public Tensor Update(Tensor input) => F.linear(F.linear(input, A), B).mul(Scale);
 
     /// <summary>W + scale·B·A: the weight that computes base and update in one linear layer.</summary>
     public Tensor Merge(Tensor weight)

@@ -43,8 +43,13 @@ public sealed class TransformerClassifier : IDisposable
     private readonly Dictionary<string, LoraAdapter> _adapters = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<WeightSlot> _slots;
 
-    private TransformerClassifier(TransformerConfig config, ArchitectureSpec spec, IReadOnlyList<WeightSlot> slots, Dictionary<string, Parameter> weights, IReadOnlyList<string> newlyInitialized)
+    // The run's own random source (initialisation, LoRA, dropout): torch's global generator is shared by everything in
+    // the process, so a concurrent user of it would make a seeded run irreproducible.
+    private readonly torch.Generator _random;
+
+    private TransformerClassifier(TransformerConfig config, ArchitectureSpec spec, IReadOnlyList<WeightSlot> slots, Dictionary<string, Parameter> weights, IReadOnlyList<string> newlyInitialized, torch.Generator random)
     {
+        _random = random;
         Config = config;
         Spec = spec;
         _slots = slots;
@@ -72,12 +77,13 @@ public sealed class TransformerClassifier : IDisposable
     /// <paramref name="checkpoint"/> by name; the head's output layer is kept only when
     /// <paramref name="keepOutputLayer"/> (the base was trained on the same labels). Head weights the checkpoint lacks
     /// start random; any other missing weight is an error. With no checkpoint every weight starts random (seed with
-    /// <c>torch.manual_seed</c> first).
+    /// <paramref name="seed"/>, which also seeds LoRA initialisation and dropout).
     /// </summary>
     /// <exception cref="TrainingException">A base weight is missing or has the wrong shape.</exception>
-    public static TransformerClassifier Create(TransformerConfig config, ICheckpoint? checkpoint, bool keepOutputLayer)
+    public static TransformerClassifier Create(TransformerConfig config, ICheckpoint? checkpoint, bool keepOutputLayer, int seed = 0)
     {
         TorchNative.EnsureLoaded();
+        var random = new torch.Generator(unchecked((ulong)seed));
         var spec = ArchitectureSpec.For(config);
         var slots = ParameterLayout.For(config, spec);
         var outputLayer = new[] { spec.Classifier.Weight, spec.Classifier.Bias };
@@ -108,7 +114,7 @@ public sealed class TransformerClassifier : IDisposable
                 }
                 else
                 {
-                    value = Initial(slot, config.InitializerRange);
+                    value = Initial(slot, config.InitializerRange, random);
                     if (checkpoint is not null)
                     {
                         fresh.Add(slot.Name);
@@ -125,15 +131,16 @@ public sealed class TransformerClassifier : IDisposable
                 weight.Dispose();
             }
 
+            random.Dispose();
             throw;
         }
 
-        return new TransformerClassifier(config, spec, slots, weights, fresh);
+        return new TransformerClassifier(config, spec, slots, weights, fresh, random);
     }
 
-    private static Tensor Initial(WeightSlot slot, double std) => slot.Init switch
+    private static Tensor Initial(WeightSlot slot, double std, torch.Generator random) => slot.Init switch
     {
-        WeightInit.Normal => torch.empty(slot.Shape).normal_(0, std),
+        WeightInit.Normal => torch.empty(slot.Shape).normal_(0, std, random),
         WeightInit.Ones => torch.ones(slot.Shape),
         _ => torch.zeros(slot.Shape),
     };
@@ -172,7 +179,7 @@ public sealed class TransformerClassifier : IDisposable
         foreach (var linear in chosen)
         {
             var shape = _weights[linear.Weight].shape;
-            _adapters[linear.Module] = new LoraAdapter(linear.Module, shape[1], shape[0], options.Rank, options.Alpha, options.Dropout);
+            _adapters[linear.Module] = new LoraAdapter(linear.Module, shape[1], shape[0], options.Rank, options.Alpha, options.Dropout, _random);
         }
 
         return chosen.Select(c => c.Module).ToList();
@@ -235,13 +242,13 @@ public sealed class TransformerClassifier : IDisposable
             var key = Linear(hidden, layer.Key, training).view(batch, sequence, heads, headSize).transpose(1, 2);
             var value = Linear(hidden, layer.Value, training).view(batch, sequence, heads, headSize).transpose(1, 2);
             var scores = query.matmul(key.transpose(-1, -2)).mul(scale).add(maskBias);
-            var probabilities = F.dropout(scores.softmax(-1), config.AttentionDropout, training);
+            var probabilities = Dropout(scores.softmax(-1), config.AttentionDropout, training);
             var context = probabilities.matmul(value).transpose(1, 2).reshape(batch, sequence, config.HiddenSize);
-            var attended = F.dropout(Linear(context, layer.AttentionOutput, training), config.HiddenDropout, training);
+            var attended = Dropout(Linear(context, layer.AttentionOutput, training), config.HiddenDropout, training);
             hidden = Norm(attended.add(hidden), layer.AttentionNorm, config.HiddenSize);
 
             var intermediate = F.gelu(Linear(hidden, layer.Intermediate, training));
-            var output = F.dropout(Linear(intermediate, layer.Output, training), config.HiddenDropout, training);
+            var output = Dropout(Linear(intermediate, layer.Output, training), config.HiddenDropout, training);
             hidden = Norm(output.add(hidden), layer.OutputNorm, config.HiddenSize);
         }
 
@@ -249,11 +256,11 @@ public sealed class TransformerClassifier : IDisposable
         return spec.Head switch
         {
             ClassifierHead.BertPooler => Linear(
-                F.dropout(Linear(cls, spec.HeadDense, training).tanh(), config.ClassifierDropout, training), spec.Classifier, training),
+                Dropout(Linear(cls, spec.HeadDense, training).tanh(), config.ClassifierDropout, training), spec.Classifier, training),
             ClassifierHead.DistilBertPreClassifier => Linear(
-                F.dropout(F.relu(Linear(cls, spec.HeadDense, training)), config.ClassifierDropout, training), spec.Classifier, training),
+                Dropout(F.relu(Linear(cls, spec.HeadDense, training)), config.ClassifierDropout, training), spec.Classifier, training),
             _ => Linear(
-                F.dropout(F.gelu(Linear(F.dropout(cls, config.ClassifierDropout, training), spec.HeadDense, training)), config.ClassifierDropout, training),
+                Dropout(F.gelu(Linear(Dropout(cls, config.ClassifierDropout, training), spec.HeadDense, training)), config.ClassifierDropout, training),
                 spec.Classifier, training),
         };
     }
@@ -273,13 +280,25 @@ public sealed class TransformerClassifier : IDisposable
         }
 
         var normalized = Norm(sum, spec.EmbeddingNorm, Config.EmbeddingSize);
-        return F.dropout(normalized, Config.HiddenDropout, training);
+        return Dropout(normalized, Config.HiddenDropout, training);
     }
 
     private Tensor Linear(Tensor input, LinearNames names, bool training)
     {
         var output = F.linear(input, _weights[names.Weight], _weights[names.Bias]);
-        return _adapters.TryGetValue(names.Module, out var adapter) ? output.add(adapter.Update(input, training)) : output;
+        return _adapters.TryGetValue(names.Module, out var adapter) ? output.add(adapter.Update(Dropout(input, adapter.Dropout, training))) : output;
+    }
+
+    /// <summary>Inverted dropout drawing from the run's generator: zero each value with probability p, scale the rest by 1/(1−p).</summary>
+    private Tensor Dropout(Tensor input, double probability, bool training)
+    {
+        if (!training || probability <= 0)
+        {
+            return input;
+        }
+
+        using var keep = torch.empty_like(input).bernoulli_(1 - probability, _random);
+        return input.mul(keep).div(1 - probability);
     }
 
     private Tensor Norm(Tensor input, NormNames names, long size) =>
@@ -330,5 +349,7 @@ public sealed class TransformerClassifier : IDisposable
         {
             adapter.Dispose();
         }
+
+        _random.Dispose();
     }
 }
