@@ -89,12 +89,7 @@ public static class OnnxExporter
             var description = ModelDescription.Create(config, staging, Path.GetFileName(weightsFile), options.Form, source);
             description.Write(Path.Combine(staging, ModelDescription.FileName));
             options.Progress?.Report($"Writing {target}");
-            if (Directory.Exists(target))
-            {
-                Directory.Delete(target, recursive: true);
-            }
-
-            Directory.Move(staging, target);
+            OutputFiles.MoveIntoPlace(staging, target);
             return new ExportResult(target, description, stopwatch.Elapsed);
         }
         catch

@@ -22,6 +22,27 @@ public static class OutputFiles
     }
 
     /// <summary>
+    /// Moves a completely written folder to <paramref name="target"/> (a sibling path on the same volume), replacing
+    /// any folder there. The previous folder is moved aside first and deleted only once the new one is in place.
+    /// </summary>
+    public static void MoveIntoPlace(string completed, string target)
+    {
+        var full = Path.GetFullPath(target);
+        string? previous = null;
+        if (Directory.Exists(full))
+        {
+            previous = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.old-{Guid.NewGuid():N}");
+            Directory.Move(full, previous);
+        }
+
+        Directory.Move(completed, full);
+        if (previous is not null)
+        {
+            Directory.Delete(previous, recursive: true);
+        }
+    }
+
+    /// <summary>
     /// Writes a folder through a temporary sibling: <paramref name="fill"/> writes everything into the staging folder it
     /// is given, then the previous folder (if any) is swapped out and deleted. When <paramref name="fill"/> throws, the
     /// staging folder is removed and the previous folder is left as it was.
@@ -37,18 +58,7 @@ public static class OutputFiles
         {
             Directory.CreateDirectory(staging);
             fill(staging);
-            string? previous = null;
-            if (Directory.Exists(full))
-            {
-                previous = Path.Combine(parent, $".{name}.old-{Guid.NewGuid():N}");
-                Directory.Move(full, previous);
-            }
-
-            Directory.Move(staging, full);
-            if (previous is not null)
-            {
-                Directory.Delete(previous, recursive: true);
-            }
+            MoveIntoPlace(staging, full);
         }
         finally
         {

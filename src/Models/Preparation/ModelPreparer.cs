@@ -174,12 +174,7 @@ public static class ModelPreparer
                 lockFile.WriteIfChanged(lockPath);
             }
 
-            if (Directory.Exists(output))
-            {
-                Directory.Delete(output, recursive: true);
-            }
-
-            Directory.Move(final, output);
+            OutputFiles.MoveIntoPlace(final, output);
             var reportHtml = Path.Combine(output, ReportRenderer.HtmlFileName);
             if (failures.Count > 0)
             {

@@ -87,12 +87,7 @@ public static class Int8Quantizer
             if (result.Accepted)
             {
                 request.Progress?.Report($"Writing {target}");
-                if (Directory.Exists(target))
-                {
-                    Directory.Delete(target, recursive: true);
-                }
-
-                Directory.Move(session.AcceptedFolder!, target);
+                OutputFiles.MoveIntoPlace(session.AcceptedFolder!, target);
             }
 
             return result with { OutputDirectory = result.Accepted ? target : null, Elapsed = stopwatch.Elapsed };
