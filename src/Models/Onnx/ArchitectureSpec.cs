@@ -72,11 +72,13 @@ public sealed record ArchitectureSpec(
     public IEnumerable<LinearNames> BaseLinears =>
         (EmbeddingProjection is null ? [] : new[] { EmbeddingProjection })
             .Concat(Layers.SelectMany(l => l.Linears))
-            .Concat(HeadDense.Weight.StartsWith(BaseModelPrefix + ".", StringComparison.Ordinal) ? [HeadDense] : []);
+            .Concat(HeadDenseInBase ? [HeadDense] : []);
 
     /// <summary>The classification head's linear layers (outside the base model), the last one producing the logits.</summary>
-    public IEnumerable<LinearNames> HeadLinears =>
-        HeadDense.Weight.StartsWith(BaseModelPrefix + ".", StringComparison.Ordinal) ? [Classifier] : [HeadDense, Classifier];
+    public IEnumerable<LinearNames> HeadLinears => HeadDenseInBase ? [Classifier] : [HeadDense, Classifier];
+
+    // BERT's pooler belongs to the base model; DistilBERT's pre_classifier and ELECTRA's classifier.dense do not.
+    private bool HeadDenseInBase => HeadDense.Weight.StartsWith(BaseModelPrefix + ".", StringComparison.Ordinal);
 
     /// <summary>The architecture of a parsed config.json.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A model type without an architecture.</exception>

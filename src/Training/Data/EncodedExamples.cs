@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace FastBert.Training.Data;
 
 /// <summary>One padded batch as tensors; dispose after the step.</summary>
-internal sealed record TensorBatch(Tensor InputIds, Tensor AttentionMask, Tensor? TokenTypeIds, Tensor Labels, int[] Rows) : IDisposable
+internal sealed record TensorBatch(Tensor InputIds, Tensor AttentionMask, Tensor? TokenTypeIds, Tensor Labels) : IDisposable
 {
     public void Dispose()
     {
@@ -41,9 +41,6 @@ internal sealed class EncodedExamples
     public int Count => _ids.Length;
 
     public IReadOnlyList<int> Labels => _labels;
-
-    /// <summary>Tokens over all examples (a sense of the work per epoch).</summary>
-    public long TokenCount => _ids.Sum(i => (long)i.Length);
 
     public int BatchCount(int batchSize) => (Count + batchSize - 1) / batchSize;
 
@@ -90,7 +87,6 @@ internal sealed class EncodedExamples
             torch.tensor(ids, shape),
             torch.tensor(mask, shape),
             _tokenTypes ? torch.zeros(shape, ScalarType.Int64) : null,
-            torch.tensor(rows.Select(r => (long)_labels[r]).ToArray()),
-            rows);
+            torch.tensor(rows.Select(r => (long)_labels[r]).ToArray()));
     }
 }

@@ -41,9 +41,6 @@ internal static class TorchNative
     /// <summary>The libLibTorchSharp.so loaded: the app-local one or the patched copy; null before loading.</summary>
     internal static string? LoadedPath { get; private set; }
 
-    /// <summary>Whether TorchSharp's DllImport resolver is ours; if another was set first, the load-context event serves.</summary>
-    internal static bool OwnsDllImportResolver { get; private set; }
-
     /// <summary>Loads libtorch and LibTorchSharp; call before any TorchSharp use. Does nothing off Linux or when done already.</summary>
     /// <exception cref="TorchNativeException">The native files are missing or cannot be made to load on this system.</exception>
     public static void EnsureLoaded() => EnsureLoaded(CacheRoot(Environment.GetEnvironmentVariable));
@@ -201,7 +198,6 @@ internal static class TorchNative
         try
         {
             NativeLibrary.SetDllImportResolver(torchAssembly, (name, _, _) => IsLibTorchSharp(name) ? handle : 0);
-            OwnsDllImportResolver = true;
         }
         catch (InvalidOperationException)
         {

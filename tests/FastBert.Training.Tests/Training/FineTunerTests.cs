@@ -9,12 +9,16 @@ using FastBert.Training.Tests.Modeling;
 
 namespace FastBert.Training.Tests.Training;
 
-public sealed class FineTunerTests
+public sealed class FineTunerTests : IDisposable
 {
+    private readonly TemporaryFolders _folders = new();
+
+    public void Dispose() => _folders.Dispose();
+
     [Fact]
     public void Emotion_from_the_spam_base_gets_a_new_head_and_a_checkpoint_that_exports_to_the_same_logits()
     {
-        var output = TrainingData.TempFolder();
+        var output = _folders.New();
         var events = new List<TrainingEvent>();
         var result = FineTuner.Train(
             new TrainingRequest
@@ -76,7 +80,7 @@ public sealed class FineTunerTests
     [MemberData(nameof(OtherArchitectures))]
     public void DistilBert_and_Electra_train_and_export_to_the_same_logits(string baseModel, string[] labels)
     {
-        var output = TrainingData.TempFolder();
+        var output = _folders.New();
         var examples = TrainingData.Sms(0, 40).Select((e, i) => e with { Label = i % labels.Length }).ToList();
         var result = FineTuner.Train(new TrainingRequest
         {

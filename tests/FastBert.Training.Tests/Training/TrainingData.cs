@@ -19,10 +19,17 @@ internal static class TrainingData
     public static IReadOnlyList<LabelledExample> Emotion(int skip, int take) =>
         LabelledDataReader.Read(EmotionTrainFile, DataReadOptions.Default, EmotionLabels).Examples.Skip(skip).Take(take).ToList();
 
-    public static string TempFolder()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "fastbert-train-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        return path;
-    }
+}
+
+/// <summary>Output folders for one test class, deleted with it (a trained checkpoint is 17 MB).</summary>
+internal sealed class TemporaryFolders : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "fastbert-train-tests", Guid.NewGuid().ToString("N"));
+
+    public TemporaryFolders() => Directory.CreateDirectory(_root);
+
+    /// <summary>A path inside the root that does not exist yet (so siblings like path + "-onnx" are inside too).</summary>
+    public string New() => Path.Combine(_root, Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 }

@@ -7,8 +7,12 @@ using FastBert.Training.Tests.Modeling;
 namespace FastBert.Training.Tests.Training;
 
 /// <summary>What each mode trains, LoRA's parameter count and merge, and how a run is seeded, stopped and kept.</summary>
-public sealed class TrainingModeTests
+public sealed class TrainingModeTests : IDisposable
 {
+    private readonly TemporaryFolders _folders = new();
+
+    public void Dispose() => _folders.Dispose();
+
     // sms-spam-bert-tiny: hidden 128, intermediate 512, 2 layers; BERT's head is the classifier alone.
     private const int Hidden = 128, Intermediate = 512, Layers = 2;
 
@@ -68,7 +72,7 @@ public sealed class TrainingModeTests
     [InlineData(TrainingMode.Lora)]
     public void Each_mode_changes_exactly_what_it_trains_and_lora_is_merged_on_save(TrainingMode mode)
     {
-        var output = TrainingData.TempFolder();
+        var output = _folders.New();
         var result = FineTuner.Train(new TrainingRequest
         {
             BaseDirectory = TestPaths.SmsModel,
@@ -131,7 +135,7 @@ public sealed class TrainingModeTests
 
         var inputs = GoldenExample.Load(TestPaths.SmsModel).Take(5).Select(g => g.InputIds).ToArray();
         var adapted = ForwardParityTests.Forward(model, inputs);
-        var folder = TrainingData.TempFolder();
+        var folder = _folders.New();
         Directory.CreateDirectory(folder);
         File.Copy(Path.Combine(TestPaths.SmsModel, "config.json"), Path.Combine(folder, "config.json"));
         SafetensorsWriter.Write(Path.Combine(folder, "model.safetensors"), model.ExportWeights());
@@ -152,7 +156,7 @@ public sealed class TrainingModeTests
     {
         string Run(int seed)
         {
-            var output = TrainingData.TempFolder();
+            var output = _folders.New();
             FineTuner.Train(new TrainingRequest
             {
                 BaseDirectory = TestPaths.SmsModel,
@@ -190,7 +194,7 @@ public sealed class TrainingModeTests
     [Fact]
     public void Cancelling_keeps_the_last_completed_epoch()
     {
-        var output = TrainingData.TempFolder();
+        var output = _folders.New();
         using var cancel = new CancellationTokenSource();
         var progress = new SynchronousProgress<TrainingEvent>(e =>
         {
@@ -212,7 +216,7 @@ public sealed class TrainingModeTests
     [Fact]
     public void Cancelling_before_the_first_epoch_writes_nothing()
     {
-        var output = TrainingData.TempFolder();
+        var output = _folders.New();
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
         var result = FineTuner.Train(SmallRun(output, epochs: 2), null, cancel.Token);
@@ -226,7 +230,7 @@ public sealed class TrainingModeTests
     public void Early_stopping_keeps_the_best_epoch()
     {
         // A learning rate too small to move any prediction: macro-F1 never improves after epoch 1.
-        var output = TrainingData.TempFolder();
+        var output = _folders.New();
         var result = FineTuner.Train(SmallRun(output, epochs: 4) with { LearningRate = 1e-12, EarlyStoppingPatience = 1 });
 
         Assert.Equal("early-stopping", result.Summary.Outcome);
