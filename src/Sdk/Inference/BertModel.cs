@@ -23,7 +23,11 @@ public sealed class BertModel : IDisposable
     private readonly bool _hasTokenTypeIds;
     private readonly int _labelCount;
     private readonly int _maxBatchSize;
-    private bool _disposed;
+
+    // Dispose must not free the native session under a running call: each call counts itself in, Dispose marks the
+    // model disposed, then waits for the count to drain before releasing the session.
+    private int _callsInFlight;
+    private int _disposed;
 
     private BertModel(InferenceSession session, BertTextTokenizer tokenizer, ModelInfo info, bool hasTokenTypeIds, string outputName, int labelCount, int maxBatchSize)
     {
@@ -208,17 +212,40 @@ public sealed class BertModel : IDisposable
         return logits;
     }
 
+    /// <summary>
+    /// Releases the ONNX Runtime session. Safe while other threads classify: calls already running finish first
+    /// (Dispose waits for them), calls that start afterwards throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        _disposed = true;
+        var wait = new SpinWait();
+        while (Volatile.Read(ref _callsInFlight) != 0)
+        {
+            wait.SpinOnce(sleep1Threshold: 20);
+        }
+
         _session.Dispose();
         _runOptions.Dispose();
     }
+
+    // Interlocked operations are full fences, so either this call sees the disposed flag or Dispose sees the call
+    // counted in and waits for it.
+    private void EnterCall()
+    {
+        Interlocked.Increment(ref _callsInFlight);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            Interlocked.Decrement(ref _callsInFlight);
+            throw new ObjectDisposedException(nameof(BertModel), "This model was disposed; load it again to classify.");
+        }
+    }
+
+    private void LeaveCall() => Interlocked.Decrement(ref _callsInFlight);
 
     private void RunBatch(IReadOnlyList<int[]> ids, bool[] truncated, IReadOnlyList<int> resultSlots, ClassificationResult[] results)
     {
@@ -242,7 +269,19 @@ public sealed class BertModel : IDisposable
     // Pads to the longest row, wraps pooled buffers in OrtValues (no copies) and writes logits into the caller's span.
     private void RunModel(IReadOnlyList<int[]> rows, Span<float> logits)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        EnterCall();
+        try
+        {
+            RunSession(rows, logits);
+        }
+        finally
+        {
+            LeaveCall();
+        }
+    }
+
+    private void RunSession(IReadOnlyList<int[]> rows, Span<float> logits)
+    {
         var batch = rows.Count;
         var sequence = 0;
         foreach (var row in rows)
