@@ -15,6 +15,7 @@ public sealed class PullCliTests : IDisposable
         Environment.SetEnvironmentVariable("HF_ENDPOINT", null);
         Environment.SetEnvironmentVariable("HF_HUB_CACHE", null);
         Environment.SetEnvironmentVariable("HF_HUB_OFFLINE", null);
+        Environment.SetEnvironmentVariable("HF_HUB_ETAG_TIMEOUT", null);
         if (Directory.Exists(_cache))
         {
             Directory.Delete(_cache, recursive: true);
@@ -59,5 +60,34 @@ public sealed class PullCliTests : IDisposable
         var unreachable = CliRunner.Run(string.Empty, "pull", $"hf:{server.RepoId}");
         Assert.Equal(ExitCodes.NetworkError, unreachable.Exit);
         Assert.Contains("HF_HUB_OFFLINE", unreachable.Error);
+    }
+
+    [Fact]
+    public void Pull_FromAHubThatNeverAnswers_FailsWithinTheEtagTimeout()
+    {
+        using var silent = new SilentServer();
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", silent.Endpoint);
+        Environment.SetEnvironmentVariable("HF_HUB_CACHE", _cache);
+        Environment.SetEnvironmentVariable("HF_HUB_ETAG_TIMEOUT", "1");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (exit, _, error) = CliRunner.Run(string.Empty, "pull", "hf:org/model");
+
+        Assert.Equal(ExitCodes.NetworkError, exit);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
+        Assert.Contains($"{silent.Endpoint}/org/model/resolve/main/config.json", error);
+        Assert.Contains("raise HF_HUB_ETAG_TIMEOUT", error);
+    }
+
+    [Fact]
+    public void Pull_WithAnInvalidTimeoutVariable_IsAnInputErrorNamingIt()
+    {
+        Environment.SetEnvironmentVariable("HF_HUB_CACHE", _cache);
+        Environment.SetEnvironmentVariable("HF_HUB_ETAG_TIMEOUT", "ten");
+
+        var (exit, _, error) = CliRunner.Run(string.Empty, "pull", "hf:org/model");
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.StartsWith("fastbert: error: HF_HUB_ETAG_TIMEOUT='ten' is not a time-out", error);
     }
 }

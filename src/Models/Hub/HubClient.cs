@@ -60,7 +60,7 @@ public sealed class HubClient : IDisposable
             {
                 AllowAutoRedirect = false,
                 AutomaticDecompression = DecompressionMethods.None,
-                ConnectTimeout = options.RequestTimeout,
+                ConnectTimeout = settings.MetadataTimeout > settings.ReadTimeout ? settings.MetadataTimeout : settings.ReadTimeout,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             };
         }
@@ -249,14 +249,14 @@ public sealed class HubClient : IDisposable
         return WithRetriesAsync(async () =>
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.RequestTimeout);
+            timeout.CancelAfter(Settings.MetadataTimeout);
             HttpResponseMessage response;
             try
             {
                 // Same-host redirects (a renamed repository) are followed; a redirect elsewhere (the CDN) carries the metadata.
                 response = (await SendAsync(HttpMethod.Head, uri, sameOriginRedirectsOnly: true, 0, timeout.Token).ConfigureAwait(false)).Response;
             }
-            catch (Exception e) when (Transient(e, cancellationToken, $"HEAD {uri}") is { } transient)
+            catch (Exception e) when (Transient(e, cancellationToken, $"HEAD {uri}", MetadataLimit) is { } transient)
             {
                 throw transient;
             }
@@ -312,7 +312,7 @@ public sealed class HubClient : IDisposable
         CancellationToken cancellationToken)
     {
         using var overall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        overall.CancelAfter(_options.DownloadTimeout);
+        overall.CancelAfter(_options.TotalDownloadTimeout);
         Directory.CreateDirectory(layout.BlobsFolder);
         await using var fileLock = await LockAsync(layout.LockPath(remote.Etag), remote, reference, overall.Token, cancellationToken).ConfigureAwait(false);
         var blob = layout.BlobPath(remote.Etag);
@@ -323,16 +323,21 @@ public sealed class HubClient : IDisposable
 
         var incomplete = layout.IncompletePath(remote.Etag);
         var uri = ResolveUri(reference, remote.Commit, remote.Name);
+        var attempts = 0;
         try
         {
             await WithRetriesAsync(
-                () => DownloadAttemptAsync(uri, incomplete, reference, remote, progress, overall.Token, cancellationToken),
+                () =>
+                {
+                    attempts++;
+                    return DownloadAttemptAsync(uri, incomplete, reference, remote, progress, overall.Token, cancellationToken);
+                },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (HubTransientException failure)
         {
             throw new HubNetworkException(
-                $"Downloading '{remote.Name}' of '{reference}' from {Settings.Endpoint} failed after {_options.MaxRetries + 1} attempt(s): {failure.Message} "
+                $"Downloading '{remote.Name}' of '{reference}' from {Settings.Endpoint} failed after {attempts} attempt(s): {failure.Message} "
                 + $"The part downloaded so far is kept in {incomplete}; pulling again resumes it. "
                 + "HF_HUB_OFFLINE=1 uses only what is already cached.",
                 reference.RepoId, remote.Name, failure.StatusCode, failure.InnerException ?? failure);
@@ -359,13 +364,13 @@ public sealed class HubClient : IDisposable
         }
 
         using var step = CancellationTokenSource.CreateLinkedTokenSource(overall);
-        step.CancelAfter(_options.RequestTimeout);
+        step.CancelAfter(Settings.ReadTimeout);
         HttpResponseMessage response;
         try
         {
             response = (await SendAsync(HttpMethod.Get, uri, sameOriginRedirectsOnly: false, done, step.Token).ConfigureAwait(false)).Response;
         }
-        catch (Exception e) when (Transient(e, cancellationToken, $"GET {uri}", overall) is { } transient)
+        catch (Exception e) when (Transient(e, cancellationToken, $"GET {uri}", ReadLimit(retryable: false), overall) is { } transient)
         {
             throw transient;
         }
@@ -403,7 +408,7 @@ public sealed class HubClient : IDisposable
                 {
                     body = await response.Content.ReadAsStreamAsync(step.Token).ConfigureAwait(false);
                 }
-                catch (Exception e) when (Transient(e, cancellationToken, $"GET {uri}", overall) is { } transient)
+                catch (Exception e) when (Transient(e, cancellationToken, $"GET {uri}", ReadLimit(retryable: false), overall) is { } transient)
                 {
                     throw transient;
                 }
@@ -411,15 +416,17 @@ public sealed class HubClient : IDisposable
                 await using (body.ConfigureAwait(false))
                 {
                     var reported = done;
+                    var startedAt = done;
                     while (true)
                     {
-                        step.CancelAfter(_options.RequestTimeout); // an idle limit: restarted before every read
+                        step.CancelAfter(Settings.ReadTimeout); // an idle limit: restarted before every read
                         int read;
                         try
                         {
                             read = await body.ReadAsync(buffer.AsMemory(), step.Token).ConfigureAwait(false);
                         }
-                        catch (Exception e) when (Transient(e, cancellationToken, $"reading '{remote.Name}' at byte {done}", overall) is { } transient)
+                        // A server that sent bytes and then stalled may well answer a resumed request; one that never sent any is not asked again.
+                        catch (Exception e) when (Transient(e, cancellationToken, $"reading {uri} at byte {done}", ReadLimit(retryable: done > startedAt), overall) is { } transient)
                         {
                             await file.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                             throw transient;
@@ -586,8 +593,12 @@ public sealed class HubClient : IDisposable
         }
     }
 
+    private TimeLimit MetadataLimit => new(Settings.MetadataTimeout, HubOptions.MetadataTimeoutVariable, Retryable: false);
+
+    private TimeLimit ReadLimit(bool retryable) => new(Settings.ReadTimeout, HubOptions.ReadTimeoutVariable, retryable);
+
     /// <summary>The transient form of a network-level exception, or null when <paramref name="e"/> is something else.</summary>
-    private HubTransientException? Transient(Exception e, CancellationToken cancellationToken, string what, CancellationToken overall = default)
+    private HubTransientException? Transient(Exception e, CancellationToken cancellationToken, string what, TimeLimit limit, CancellationToken overall = default)
     {
         switch (e)
         {
@@ -595,9 +606,11 @@ public sealed class HubClient : IDisposable
                 return null;
             case OperationCanceledException when overall.IsCancellationRequested:
                 return new HubTransientException(
-                    $"{what}: the download took longer than {_options.DownloadTimeout} (HubOptions.DownloadTimeout).", e, retryable: false);
+                    $"{what}: the download took longer than {_options.TotalDownloadTimeout} (HubOptions.TotalDownloadTimeout).", e, retryable: false);
             case OperationCanceledException:
-                return new HubTransientException($"{what}: no answer within {_options.RequestTimeout} (HubOptions.RequestTimeout).", e);
+                return new HubTransientException(
+                    $"{what}: the server sent nothing for {limit.Limit.TotalSeconds:0.###} s. If it is only slow, raise {limit.Variable} "
+                    + $"(seconds, default {HubOptions.DefaultTimeout.TotalSeconds:0}).", e, retryable: limit.Retryable);
             case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }:
                 return new HubTransientException($"{what}: {e.Message}", e, retryable: false);
             case HttpRequestException or IOException:
@@ -834,6 +847,8 @@ public sealed class HubClient : IDisposable
             // Already used: it keeps its setting.
         }
     }
+
+    private readonly record struct TimeLimit(TimeSpan Limit, string Variable, bool Retryable);
 
     private sealed record FileSpec(IReadOnlyList<string> Candidates, bool Optional);
 

@@ -1,9 +1,12 @@
+using System.Globalization;
+
 namespace FastBert.Models.Hub;
 
 /// <summary>
 /// Settings of a <see cref="HubClient"/>. Unset (null) values come from the same environment variables
 /// huggingface_hub reads: <c>HF_ENDPOINT</c>, <c>HF_TOKEN</c> (else the token file <c>HF_TOKEN_PATH</c> or
-/// <c>$HF_HOME/token</c>), <c>HF_HUB_CACHE</c> / <c>HF_HOME</c>, and <c>HF_HUB_OFFLINE</c>.
+/// <c>$HF_HOME/token</c>), <c>HF_HUB_CACHE</c> / <c>HF_HOME</c>, <c>HF_HUB_OFFLINE</c>, <c>HF_HUB_ETAG_TIMEOUT</c> and
+/// <c>HF_HUB_DOWNLOAD_TIMEOUT</c>.
 /// </summary>
 public sealed class HubOptions
 {
@@ -28,14 +31,30 @@ public sealed class HubOptions
     /// <summary>Never touch the network, only serve from the cache; null: <c>HF_HUB_OFFLINE</c> (1/true/yes/on).</summary>
     public bool? Offline { get; init; }
 
+    /// <summary>The metadata and download time-outs when neither the options nor the environment set them (huggingface_hub's).</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The environment variable that sets <see cref="MetadataTimeout"/>, in seconds (huggingface_hub's name).</summary>
+    public const string MetadataTimeoutVariable = "HF_HUB_ETAG_TIMEOUT";
+
+    /// <summary>The environment variable that sets <see cref="ReadTimeout"/>, in seconds (huggingface_hub's name).</summary>
+    public const string ReadTimeoutVariable = "HF_HUB_DOWNLOAD_TIMEOUT";
+
     /// <summary>
-    /// The limit for one request to answer (a HEAD, or a GET's response headers), and for a download to go without
-    /// receiving any byte. Default 30 s.
+    /// The limit for a metadata request (the HEAD that gives a file's commit, etag and size) to connect and answer;
+    /// null: <c>HF_HUB_ETAG_TIMEOUT</c> seconds, else <see cref="DefaultTimeout"/>. A request that times out is not
+    /// retried: a server that stays silent that long fails the pull.
     /// </summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan? MetadataTimeout { get; init; }
+
+    /// <summary>
+    /// The limit for a download to connect and answer, and then for each read to receive bytes (an idle limit, not a
+    /// limit on the whole file); null: <c>HF_HUB_DOWNLOAD_TIMEOUT</c> seconds, else <see cref="DefaultTimeout"/>.
+    /// </summary>
+    public TimeSpan? ReadTimeout { get; init; }
 
     /// <summary>The limit for one file's whole download, resumed attempts included. Default 2 h.</summary>
-    public TimeSpan DownloadTimeout { get; init; } = TimeSpan.FromHours(2);
+    public TimeSpan TotalDownloadTimeout { get; init; } = TimeSpan.FromHours(2);
 
     /// <summary>How many times a request is retried after a network error, a timeout, 408, 429 or 5xx. Default 4.</summary>
     public int MaxRetries { get; init; } = 4;
@@ -72,9 +91,9 @@ public sealed class HubOptions
     public ResolvedHubOptions Resolve(Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        if (RequestTimeout <= TimeSpan.Zero || DownloadTimeout <= TimeSpan.Zero)
+        if (MetadataTimeout <= TimeSpan.Zero || ReadTimeout <= TimeSpan.Zero || TotalDownloadTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("HubOptions: RequestTimeout and DownloadTimeout must be positive.");
+            throw new ArgumentException("HubOptions: MetadataTimeout, ReadTimeout and TotalDownloadTimeout must be positive.");
         }
 
         if (MaxRetries < 0 || MaxRedirects < 0 || RetryBaseDelay < TimeSpan.Zero || MaxRetryDelay < TimeSpan.Zero)
@@ -93,7 +112,30 @@ public sealed class HubOptions
             endpointText,
             ResolveToken(environment),
             Path.GetFullPath(CacheDirectory ?? DefaultCacheDirectory(environment)),
-            Offline ?? IsTrue(environment("HF_HUB_OFFLINE")));
+            Offline ?? IsTrue(environment("HF_HUB_OFFLINE")),
+            MetadataTimeout ?? TimeoutFrom(environment, MetadataTimeoutVariable),
+            ReadTimeout ?? TimeoutFrom(environment, ReadTimeoutVariable));
+    }
+
+    // Seconds, as huggingface_hub reads them; fractions are allowed. Unset or blank: the default.
+    private static TimeSpan TimeoutFrom(Func<string, string?> environment, string variable)
+    {
+        const double MaxSeconds = 24 * 60 * 60;
+        var text = NonEmpty(environment(variable))?.Trim();
+        if (text is null)
+        {
+            return DefaultTimeout;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !double.IsFinite(seconds)
+            || seconds <= 0 || seconds > MaxSeconds)
+        {
+            throw new HubException(
+                $"{variable}='{text}' is not a time-out: set it to a number of seconds greater than 0 and at most {MaxSeconds:0} "
+                + $"(e.g. {variable}=30), or unset it for the default of {DefaultTimeout.TotalSeconds:0} s.");
+        }
+
+        return TimeSpan.FromSeconds(seconds);
     }
 
     /// <summary>The cache root huggingface_hub uses with <paramref name="environment"/>.</summary>
@@ -165,9 +207,12 @@ public sealed class HubOptions
 /// <param name="Token">The access token, or null for anonymous requests.</param>
 /// <param name="CacheDirectory">The absolute cache root.</param>
 /// <param name="Offline">Whether the network is never used.</param>
-public sealed record ResolvedHubOptions(string Endpoint, string? Token, string CacheDirectory, bool Offline)
+/// <param name="MetadataTimeout">The limit for a metadata request to answer (<c>HF_HUB_ETAG_TIMEOUT</c>).</param>
+/// <param name="ReadTimeout">The limit for a download to answer and for each of its reads (<c>HF_HUB_DOWNLOAD_TIMEOUT</c>).</param>
+public sealed record ResolvedHubOptions(string Endpoint, string? Token, string CacheDirectory, bool Offline, TimeSpan MetadataTimeout, TimeSpan ReadTimeout)
 {
     /// <summary>Hides the token.</summary>
     public override string ToString() =>
-        $"ResolvedHubOptions {{ Endpoint = {Endpoint}, Token = {(Token is null ? "none" : "set")}, CacheDirectory = {CacheDirectory}, Offline = {Offline} }}";
+        $"ResolvedHubOptions {{ Endpoint = {Endpoint}, Token = {(Token is null ? "none" : "set")}, CacheDirectory = {CacheDirectory}, Offline = {Offline}, "
+        + $"MetadataTimeout = {MetadataTimeout}, ReadTimeout = {ReadTimeout} }}";
 }

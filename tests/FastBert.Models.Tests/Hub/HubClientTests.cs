@@ -386,18 +386,6 @@ public sealed class HubClientTests : IDisposable
     }
 
     [Fact]
-    public async Task StalledServer_TimesOut()
-    {
-        Server.StallFile = "config.json";
-
-        var failure = await Assert.ThrowsAsync<HubNetworkException>(
-            () => _context.PullAsync(_context.Options(retries: 1, requestTimeout: TimeSpan.FromMilliseconds(300)), ["config.json"]));
-
-        Assert.Contains("RequestTimeout", failure.Message);
-        Assert.Equal(2, Server.Count("HEAD", "config.json"));
-    }
-
-    [Fact]
     public async Task Progress_ReportsTheLargeDownloadToTheEnd()
     {
         var reports = new List<DownloadProgress>();

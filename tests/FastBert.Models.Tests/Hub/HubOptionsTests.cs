@@ -83,6 +83,38 @@ public sealed class HubOptionsTests
         Assert.Contains("HF_ENDPOINT", failure.Message);
     }
 
+    [Fact]
+    public void Timeouts_DefaultToTenSeconds_AndFollowTheHuggingFaceHubVariables()
+    {
+        var defaults = new HubOptions().Resolve(Environment(("HOME", Home)));
+        Assert.Equal(TimeSpan.FromSeconds(10), defaults.MetadataTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), defaults.ReadTimeout);
+
+        var environment = Environment(("HF_HUB_ETAG_TIMEOUT", " 2.5 "), ("HF_HUB_DOWNLOAD_TIMEOUT", "45"), ("HOME", Home));
+        var fromEnvironment = new HubOptions().Resolve(environment);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), fromEnvironment.MetadataTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(45), fromEnvironment.ReadTimeout);
+
+        var given = new HubOptions { MetadataTimeout = TimeSpan.FromSeconds(3), ReadTimeout = TimeSpan.FromSeconds(4) }.Resolve(environment);
+        Assert.Equal(TimeSpan.FromSeconds(3), given.MetadataTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(4), given.ReadTimeout);
+    }
+
+    [Theory]
+    [InlineData("HF_HUB_ETAG_TIMEOUT", "abc")]
+    [InlineData("HF_HUB_ETAG_TIMEOUT", "0")]
+    [InlineData("HF_HUB_DOWNLOAD_TIMEOUT", "-5")]
+    [InlineData("HF_HUB_DOWNLOAD_TIMEOUT", "NaN")]
+    [InlineData("HF_HUB_DOWNLOAD_TIMEOUT", "10s")]
+    [InlineData("HF_HUB_ETAG_TIMEOUT", "1e12")]
+    public void InvalidTimeoutVariable_IsAHubErrorNamingTheVariableAndTheValue(string variable, string value)
+    {
+        var failure = Assert.Throws<HubException>(() => new HubOptions().Resolve(Environment((variable, value), ("HOME", Home))));
+
+        Assert.Contains($"{variable}='{value}'", failure.Message);
+        Assert.Contains("seconds", failure.Message);
+    }
+
     private static Func<string, string?> Environment(params (string Name, string Value)[] variables)
     {
         var map = variables.ToDictionary(v => v.Name, v => v.Value);

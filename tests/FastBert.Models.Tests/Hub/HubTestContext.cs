@@ -33,8 +33,9 @@ internal sealed class HubTestContext : IDisposable
         MaxRetries = retries,
         RetryBaseDelay = TimeSpan.FromMilliseconds(1),
         MaxRetryDelay = TimeSpan.FromMilliseconds(20),
-        RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10),
-        DownloadTimeout = TimeSpan.FromSeconds(60),
+        MetadataTimeout = requestTimeout ?? TimeSpan.FromSeconds(10),
+        ReadTimeout = requestTimeout ?? TimeSpan.FromSeconds(10),
+        TotalDownloadTimeout = TimeSpan.FromSeconds(60),
     };
 
     public async Task<HubSnapshot> PullAsync(HubOptions? options = null, IReadOnlyList<string>? files = null, string? pinnedCommit = null,

@@ -31,6 +31,7 @@ internal sealed class HubTestServer : IDisposable
     private readonly List<Task> _acceptLoops = [];
     private int _requestCount;
     private int _cutsLeft;
+    private int _pausesLeft;
     private int _failuresLeft;
     private bool _stopped;
 
@@ -89,6 +90,18 @@ internal sealed class HubTestServer : IDisposable
 
     /// <summary>Never answer requests for this file (until the server stops).</summary>
     public string? StallFile { get; set; }
+
+    /// <summary>Answer HEAD requests for this file but never its GET requests (a download that never starts).</summary>
+    public string? StallDownloadsOf { get; set; }
+
+    /// <summary>The file whose GET bodies stop half way and stay silent (connection open), <see cref="PauseTimes"/> times.</summary>
+    public string? PauseFile { get; set; }
+
+    public int PauseTimes
+    {
+        get => Volatile.Read(ref _pausesLeft);
+        set => Volatile.Write(ref _pausesLeft, value);
+    }
 
     /// <summary>The file whose GET bodies are cut half way, <see cref="CutTimes"/> times.</summary>
     public string? CutFile { get; set; }
@@ -362,7 +375,7 @@ internal sealed class HubTestServer : IDisposable
             return await RespondAsync(stream, method, 404, new Dictionary<string, string>(), ReadOnlyMemory<byte>.Empty);
         }
 
-        if (file == StallFile)
+        if (file == StallFile || (method == "GET" && file == StallDownloadsOf))
         {
             try
             {
@@ -414,7 +427,28 @@ internal sealed class HubTestServer : IDisposable
             return false;
         }
 
+        if (method == "GET" && file == PauseFile && Interlocked.Decrement(ref _pausesLeft) >= 0)
+        {
+            // Announce the whole body, send half of it, then say nothing more until the client gives up.
+            await WriteHeadAsync(stream, status, headers, body.Length);
+            await stream.WriteAsync(body[..(body.Length / 2)]);
+            await stream.FlushAsync();
+            await SilenceAsync();
+            return false;
+        }
+
         return await RespondAsync(stream, method, status, headers, body);
+    }
+
+    private async Task SilenceAsync()
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(60), _stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private Task<bool> ErrorAsync(NetworkStream stream, string method, int status, string? code, string message, string? commit = null)
@@ -509,5 +543,57 @@ internal sealed class HubTestServer : IDisposable
     private sealed record FileEntry(byte[] Bytes, string Sha256, string GitBlobId)
     {
         public static readonly FileEntry Missing = new([], string.Empty, string.Empty);
+    }
+}
+
+/// <summary>
+/// A TCP listener on 127.0.0.1 that accepts every connection and never sends a byte: a Hub that is up but hangs.
+/// </summary>
+internal sealed class SilentServer : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly ConcurrentQueue<TcpClient> _clients = new();
+    private readonly Task _acceptLoop;
+    private int _accepted;
+
+    public SilentServer()
+    {
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    public int Port { get; }
+
+    public string Endpoint => $"http://127.0.0.1:{Port}";
+
+    /// <summary>How many connections were accepted (each held open, unanswered).</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        while (_clients.TryDequeue(out var client))
+        {
+            client.Dispose();
+        }
+
+        _acceptLoop.Wait(TimeSpan.FromSeconds(5));
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                _clients.Enqueue(await _listener.AcceptTcpClientAsync());
+                Interlocked.Increment(ref _accepted);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+        }
     }
 }
