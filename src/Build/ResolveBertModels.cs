@@ -1,4 +1,5 @@
 using FastBert.Manifest;
+using FastBert.ModelFolders;
 using FastBert.Models.Checkpoints;
 using FastBert.Models.Export;
 using FastBert.Models.Onnx;
@@ -16,12 +17,6 @@ namespace FastBert.Build;
 /// </summary>
 public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
 {
-    /// <summary>Files a ready model folder must have for inference.</summary>
-    public static readonly string[] RequiredFiles = ["model.onnx", "vocab.txt", "config.json"];
-
-    /// <summary>Files copied when present; nothing else in the folder (weights, notes) is.</summary>
-    public static readonly string[] OptionalFiles = ["tokenizer_config.json", "special_tokens_map.json", "tokenizer.json", "model.json"];
-
     [Required]
     public ITaskItem[] Manifests { get; set; } = [];
 
@@ -56,7 +51,7 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
             }
             catch (Exception ex) when (ex is ExportException or CheckpointFormatException or CheckpointSecurityException or Models.Configuration.ConfigException or IOException or UnauthorizedAccessException)
             {
-                Log.LogError(null, "FB0103", null, manifestItem.GetMetadata("FullPath"), 0, 0, 0, 0, "model export failed: {0}", ex.Message);
+                Log.LogError(null, ManifestDiagnosticIds.ModelUnreadable, null, manifestItem.GetMetadata("FullPath"), 0, 0, 0, 0, "model export failed: {0}", ex.Message);
             }
         }
 
@@ -81,7 +76,7 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
         inputs.AddRange(new[] { manifest.ResolveValidationData(), manifest.ResolveValidationIndices() }.Where(p => p is not null)!);
         if (manifest.ResolveModelDirectory() is { } local && Directory.Exists(local))
         {
-            inputs.AddRange(OnnxExporter.CopiedFiles.Concat(CheckpointLoader.WeightFileNames).Append("model.onnx")
+            inputs.AddRange(ModelFolder.AllFiles
                 .Select(name => Path.Combine(local, name))
                 .Where(File.Exists));
         }
@@ -100,7 +95,7 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
         var manifestPath = manifestItem.GetMetadata("FullPath");
         if (!File.Exists(manifestPath))
         {
-            Log.LogError(null, "FB0100", null, manifestPath, 0, 0, 0, 0, "BertModel manifest '{0}' does not exist. Fix the path in <BertModel Include=\"...\" />.", manifestItem.ItemSpec);
+            Log.LogError(null, ManifestDiagnosticIds.ManifestNotFound, null, manifestPath, 0, 0, 0, 0, "BertModel manifest '{0}' does not exist. Fix the path in <BertModel Include=\"...\" />.", manifestItem.ItemSpec);
             return;
         }
 
@@ -121,13 +116,13 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
         var span = manifest.ModelSourceSpan;
         if (sourceDirectory is null || !Directory.Exists(sourceDirectory))
         {
-            LogAtSource(manifestPath, span, "FB0101",
+            LogAtSource(manifestPath, span, ManifestDiagnosticIds.ModelFolderNotFound,
                 $"model.source '{manifest.ModelSource}' is not a folder ({sourceDirectory ?? manifest.ModelSource} does not exist). Point it, relative to the manifest, at a folder holding model.onnx, vocab.txt and config.json, or a Hugging Face checkpoint (config.json, model.safetensors or pytorch_model.bin, vocab.txt).");
             return;
         }
 
         var modelDirectory = sourceDirectory;
-        if (!File.Exists(Path.Combine(sourceDirectory, "model.onnx")) && HasCheckpoint(sourceDirectory))
+        if (ModelFolder.Inspect(sourceDirectory) == ModelFolderContents.Checkpoint)
         {
             modelDirectory = Path.Combine(IntermediateDirectory, modelName);
             if (ExportIfStale(manifestPath, sourceDirectory, modelDirectory))
@@ -136,15 +131,15 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
             }
         }
 
-        var missing = RequiredFiles.Where(f => !File.Exists(Path.Combine(modelDirectory, f))).ToArray();
-        if (missing.Length > 0)
+        var missing = ModelFolder.Missing(modelDirectory, ModelFolder.RequiredRuntimeFiles);
+        if (missing.Count > 0)
         {
-            LogAtSource(manifestPath, span, "FB0102",
-                $"model.source '{manifest.ModelSource}' lacks {string.Join(", ", missing)}. A model folder needs {string.Join(", ", RequiredFiles)}; a checkpoint folder needs config.json, model.safetensors or pytorch_model.bin, and vocab.txt.");
+            LogAtSource(manifestPath, span, ManifestDiagnosticIds.ModelFilesMissing,
+                $"model.source '{manifest.ModelSource}' lacks {string.Join(", ", missing)}. A model folder needs {string.Join(", ", ModelFolder.RequiredRuntimeFiles)}; a checkpoint folder needs config.json, model.safetensors or pytorch_model.bin, and vocab.txt.");
             return;
         }
 
-        foreach (var name in RequiredFiles.Concat(OptionalFiles))
+        foreach (var name in ModelFolder.RuntimeFiles)
         {
             var path = Path.Combine(modelDirectory, name);
             if (File.Exists(path))
@@ -158,15 +153,11 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
         }
     }
 
-    private static bool HasCheckpoint(string directory) =>
-        File.Exists(Path.Combine(directory, "config.json"))
-        && CheckpointLoader.WeightFileNames.Any(name => File.Exists(Path.Combine(directory, name)));
-
     // model.json is the stamp: newer than every input means the export is up to date.
     private bool ExportIfStale(string manifestPath, string checkpointDirectory, string outputDirectory)
     {
         var stamp = Path.Combine(outputDirectory, ModelDescription.FileName);
-        var inputs = OnnxExporter.CopiedFiles.Concat(CheckpointLoader.WeightFileNames)
+        var inputs = ModelFolder.CheckpointFiles
             .Select(name => Path.Combine(checkpointDirectory, name))
             .Where(File.Exists)
             .Append(manifestPath)

@@ -62,12 +62,47 @@ public static class ManifestDiagnosticIds
     /// <summary>An unexpected internal error; a bug to report.</summary>
     public const string InternalError = "FB0099";
 
+    /// <summary>The <c>&lt;BertModel Include="…"&gt;</c> manifest file does not exist (build task).</summary>
+    public const string ManifestNotFound = "FB0100";
+
+    /// <summary>model.source is not a folder (build task, prepare).</summary>
+    public const string ModelFolderNotFound = "FB0101";
+
+    /// <summary>The model folder lacks files the runtime or the exporter needs.</summary>
+    public const string ModelFilesMissing = "FB0102";
+
+    /// <summary>The model folder could not be read or exported: corrupt or hostile files, unsupported model_type.</summary>
+    public const string ModelUnreadable = "FB0103";
+
+    /// <summary>Preparing the model (<c>fastbert prepare</c>) failed for a reason without a code of its own.</summary>
+    public const string PrepareFailed = "FB0300";
+
+    /// <summary>Validation accuracy is below validate.minAccuracy.</summary>
+    public const string AccuracyGate = "FB0301";
+
+    /// <summary>int8 quantization was refused by its accuracy guard.</summary>
+    public const string QuantizationRefused = "FB0302";
+
+    /// <summary>Validation macro F1 is below validate.minMacroF1.</summary>
+    public const string MacroF1Gate = "FB0303";
+
+    /// <summary>p95 latency at batch 1 is above validate.maxP95LatencyMs.</summary>
+    public const string LatencyGate = "FB0304";
+
+    /// <summary>A Hub file's sha256 differs from the one the lock file records.</summary>
+    public const string LockMismatch = "FB0305";
+
+    /// <summary>The manifest's labels disagree with the model's (count, names or order).</summary>
+    public const string LabelMismatch = "FB0306";
+
     /// <summary>Every id, in order.</summary>
     public static IReadOnlyList<string> All { get; } = new[]
     {
         YamlSyntaxError, UnknownKey, WrongType, MissingKey, EmptyLabels, DuplicateLabel, InvalidLabelName,
         InvalidTypeName, ValueOutOfRange, ClassNameClash, EmptyManifest, DuplicateKey, UnreadableManifest,
         ModelNameClash, InvalidHubReference, InvalidLockFile, InternalError,
+        ManifestNotFound, ModelFolderNotFound, ModelFilesMissing, ModelUnreadable,
+        PrepareFailed, AccuracyGate, QuantizationRefused, MacroF1Gate, LatencyGate, LockMismatch, LabelMismatch,
     };
 
     /// <summary>The help page anchor of an id.</summary>

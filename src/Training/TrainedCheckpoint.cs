@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using FastBert.ModelFolders;
 using FastBert.Models.Checkpoints;
 using FastBert.Models.Configuration;
 using FastBert.Models.Export;
@@ -20,13 +21,12 @@ internal static class TrainedCheckpoint
     public const string AdapterWeightsFileName = "adapter_model.safetensors";
     public const string AdapterConfigFileName = "adapter_config.json";
 
-    private static readonly string[] TokenizerFiles = OnnxExporter.CopiedFiles.Where(f => f != "config.json").ToArray();
 
     public static void Write(string folder, string baseDirectory, TransformerClassifier model, TrainingSummary summary, bool keepAdapters)
     {
         File.WriteAllText(Path.Combine(folder, "config.json"), ConfigJson(Path.Combine(baseDirectory, "config.json"), model.Config));
         SafetensorsWriter.Write(Path.Combine(folder, "model.safetensors"), model.ExportWeights(), new Dictionary<string, string> { ["format"] = "pt" });
-        foreach (var file in TokenizerFiles)
+        foreach (var file in ModelFolder.TokenizerFiles)
         {
             var source = Path.Combine(baseDirectory, file);
             if (File.Exists(source))

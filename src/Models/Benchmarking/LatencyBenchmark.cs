@@ -22,6 +22,9 @@ public sealed record BenchmarkSettings
     public int? Threads { get; init; }
 
     public int MaxTokens { get; init; } = 128;
+
+    /// <summary>Tokenizer lowercasing as the app runs it; null: the model folder's tokenizer_config.json.</summary>
+    public bool? Lowercase { get; init; }
 }
 
 /// <summary>
@@ -38,6 +41,7 @@ public static class LatencyBenchmark
         {
             IntraOpThreads = settings.Threads,
             MaxTokens = settings.MaxTokens,
+            Lowercase = settings.Lowercase,
             MaxBatchSize = Math.Max(1, settings.BatchSizes.DefaultIfEmpty(1).Max()),
         });
         var loadMs = loadWatch.Elapsed.TotalMilliseconds;

@@ -1,11 +1,10 @@
+using FastBert.ModelFolders;
+
 namespace FastBert.Models.Checkpoints;
 
 /// <summary>Opens the weights of a Hugging Face model folder.</summary>
 public static class CheckpointLoader
 {
-    /// <summary>The weight file names looked for, in order of preference.</summary>
-    public static IReadOnlyList<string> WeightFileNames { get; } = ["model.safetensors", "pytorch_model.bin"];
-
     /// <summary>
     /// Opens <c>model.safetensors</c> in <paramref name="checkpointDirectory"/>, else <c>pytorch_model.bin</c>.
     /// A path to a weight file itself is accepted too (its format is recognised from its first bytes).
@@ -28,7 +27,7 @@ public static class CheckpointLoader
             throw new DirectoryNotFoundException($"Model folder '{fullPath}' does not exist.");
         }
 
-        foreach (var name in WeightFileNames)
+        foreach (var name in ModelFolder.WeightFiles)
         {
             var candidate = Path.Combine(fullPath, name);
             if (File.Exists(candidate))
@@ -44,7 +43,7 @@ public static class CheckpointLoader
         var listing = present.Count == 0 ? "it is empty" : $"it holds: {string.Join(", ", present.Take(30))}{(present.Count > 30 ? ", …" : string.Empty)}";
         throw new CheckpointFormatException(
             fullPath,
-            $"no model weights found: expected {string.Join(" or ", WeightFileNames)}; {listing}.",
+            $"no model weights found: expected {string.Join(" or ", ModelFolder.WeightFiles)}; {listing}.",
             Remedy(present));
     }
 

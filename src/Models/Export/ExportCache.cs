@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using FastBert.Models.Checkpoints;
+using FastBert.ModelFolders;
 
 namespace FastBert.Models.Export;
 
@@ -31,12 +31,6 @@ public static class ExportCache
         }
     }
 
-    /// <summary>True when the folder holds a checkpoint (config.json + weights) but no model.onnx.</summary>
-    public static bool IsCheckpointFolder(string directory) =>
-        !File.Exists(Path.Combine(directory, "model.onnx"))
-        && File.Exists(Path.Combine(directory, "config.json"))
-        && CheckpointLoader.WeightFileNames.Any(name => File.Exists(Path.Combine(directory, name)));
-
     /// <summary>
     /// A folder ONNX Runtime can load for <paramref name="directory"/>: the folder itself when it holds model.onnx,
     /// else the cached export of the checkpoint (exported now if missing).
@@ -44,7 +38,7 @@ public static class ExportCache
     public static string ResolveRunnableModel(string directory, string? cacheRoot = null, IProgress<string>? progress = null)
     {
         var full = Path.GetFullPath(directory);
-        if (!IsCheckpointFolder(full))
+        if (ModelFolder.Inspect(full) != ModelFolderContents.Checkpoint)
         {
             return full;
         }
@@ -73,7 +67,7 @@ public static class ExportCache
     public static string CheckpointKey(string directory)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var name in OnnxExporter.CopiedFiles.Concat(CheckpointLoader.WeightFileNames))
+        foreach (var name in ModelFolder.CheckpointFiles)
         {
             var path = Path.Combine(directory, name);
             if (!File.Exists(path))

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text.Json;
+using FastBert.ModelFolders;
 using FastBert.Models.Checkpoints;
 using FastBert.Models.Configuration;
 using FastBert.Models.Onnx;
@@ -35,9 +35,6 @@ public static class OnnxExporter
     // contrib ops at batch 1 and 32, on the 2-layer SMS model and on a 4-layer TinyBERT shape.
     public const OnnxGraphForm DefaultForm = OnnxGraphForm.Standard;
 
-    /// <summary>Tokenizer and config files copied next to model.onnx when present.</summary>
-    public static readonly string[] CopiedFiles = ["config.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json"];
-
     public static ExportResult Export(string checkpointDirectory, string outputDirectory, ExportOptions? options = null)
     {
         options ??= new ExportOptions();
@@ -54,7 +51,7 @@ public static class OnnxExporter
             throw new ExportException($"{target} already exists. Remove it or allow overwriting.");
         }
 
-        var config = TransformerConfig.Load(Path.Combine(source, "config.json"));
+        var config = TransformerConfig.Load(Path.Combine(source, ModelFolder.ConfigFile));
         if (!File.Exists(Path.Combine(source, "vocab.txt")))
         {
             throw new ExportException($"{source}: vocab.txt is missing. A checkpoint folder needs the tokenizer's vocab.txt next to config.json (copy it from the model's tokenizer).");
@@ -76,8 +73,8 @@ public static class OnnxExporter
         try
         {
             Directory.CreateDirectory(staging);
-            File.WriteAllBytes(Path.Combine(staging, "model.onnx"), onnx);
-            foreach (var file in CopiedFiles)
+            File.WriteAllBytes(Path.Combine(staging, ModelFolder.OnnxFile), onnx);
+            foreach (var file in ModelFolder.CarriedFiles)
             {
                 var from = Path.Combine(source, file);
                 if (File.Exists(from))
@@ -86,7 +83,7 @@ public static class OnnxExporter
                 }
             }
 
-            var description = ModelDescription.Create(config, staging, Path.GetFileName(weightsFile), options.Form, source);
+            var description = ModelDescriptions.Create(config, staging, Path.GetFileName(weightsFile), options.Form, source);
             description.Write(Path.Combine(staging, ModelDescription.FileName));
             options.Progress?.Report($"Writing {target}");
             OutputFiles.MoveIntoPlace(staging, target);
@@ -135,10 +132,4 @@ public static class OnnxExporter
         return new WeightTensor(checkpoint.ReadFloat32(info.Name), info.Shape.ToArray());
     }
 
-    /// <summary>Lowercase hex sha256 of a file (model.json and lock-file hashes).</summary>
-    internal static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-    }
 }

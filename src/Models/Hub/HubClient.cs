@@ -1,8 +1,8 @@
 using System.Buffers;
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Reflection;
-using System.Security.Cryptography;
+using FastBert.ModelFolders;
 
 namespace FastBert.Models.Hub;
 
@@ -18,12 +18,12 @@ public sealed class HubClient : IDisposable
 {
     private static readonly FileSpec[] DefaultSpecs =
     [
-        new(["config.json"], Optional: false),
-        new(["vocab.txt"], Optional: false),
-        new(["tokenizer_config.json"], Optional: true),
-        new(["special_tokens_map.json"], Optional: true),
-        new(["tokenizer.json"], Optional: true),
-        new(["model.safetensors", "pytorch_model.bin"], Optional: false),
+        new([ModelFolder.ConfigFile], Optional: false),
+        new([ModelFolder.VocabularyFile], Optional: false),
+        new([ModelFolder.TokenizerConfigFile], Optional: true),
+        new([ModelFolder.SpecialTokensMapFile], Optional: true),
+        new([ModelFolder.TokenizerJsonFile], Optional: true),
+        new([.. ModelFolder.WeightFiles], Optional: false),
     ];
 
     private readonly HubOptions _options;
@@ -485,7 +485,7 @@ public sealed class HubClient : IDisposable
         string actual;
         await using (var stream = new FileStream(incomplete, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
         {
-            actual = Convert.ToHexString(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false)).ToLowerInvariant();
+            actual = await FileHashes.Sha256Async(stream, cancellationToken).ConfigureAwait(false);
         }
 
         if (actual != remote.Etag)

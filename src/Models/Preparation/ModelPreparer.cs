@@ -1,4 +1,6 @@
 using System.Globalization;
+using FastBert.Manifest;
+using FastBert.ModelFolders;
 using FastBert.Models.Benchmarking;
 using FastBert.Models.Checkpoints;
 using FastBert.Models.Configuration;
@@ -18,15 +20,6 @@ namespace FastBert.Models.Preparation;
 /// </summary>
 public static class ModelPreparer
 {
-    public const string AccuracyGateCode = "FB0301";
-    public const string QuantizationRefusedCode = "FB0302";
-    public const string MacroF1GateCode = "FB0303";
-    public const string LatencyGateCode = "FB0304";
-    public const string LockMismatchCode = "FB0305";
-    public const string LabelMismatchCode = "FB0306";
-
-    private static readonly string[] SourceFiles = ["config.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json", "model.safetensors", "pytorch_model.bin", "model.onnx"];
-
     public static async Task<PrepareResult> PrepareAsync(PrepareSettings settings, CancellationToken cancellation = default)
     {
         var progress = settings.Progress;
@@ -52,18 +45,18 @@ public static class ModelPreparer
             sourceDirectory = settings.Source;
             if (!Directory.Exists(sourceDirectory))
             {
-                return Fail(settings, new PrepareFailure("FB0101", $"model.source '{settings.Source}' is not a folder.", settings.SourceLocation));
+                return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.ModelFolderNotFound, $"model.source '{settings.Source}' is not a folder.", settings.SourceLocation));
             }
         }
 
-        var files = HashSourceFiles(sourceDirectory);
+        var files = FileHashes.OfFiles(sourceDirectory, ModelFolder.AllFiles);
         if (existingLock is not null && existingLock.Source == settings.Source && commit is not null)
         {
             foreach (var (name, hash) in existingLock.Files)
             {
                 if (files.TryGetValue(name, out var actual) && actual != hash)
                 {
-                    return Fail(settings, new PrepareFailure(LockMismatchCode,
+                    return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.LockMismatch,
                         $"{name} of {settings.Source} has sha256 {actual[..12]}… but {Path.GetFileName(lockPath)} locks {hash[..12]}…. The files changed under the locked commit; delete the lock file to accept the new files.",
                         settings.SourceLocation));
                 }
@@ -71,14 +64,14 @@ public static class ModelPreparer
         }
 
         // 2. Labels: the manifest's, else the checkpoint's id2label.
-        var isCheckpoint = ExportCache.IsCheckpointFolder(sourceDirectory);
+        var isCheckpoint = ModelFolder.Inspect(sourceDirectory) == ModelFolderContents.Checkpoint;
         var configLabels = File.Exists(Path.Combine(sourceDirectory, "config.json"))
             ? TransformerConfig.Load(Path.Combine(sourceDirectory, "config.json")).Id2Label
             : null;
         var labels = settings.Labels ?? configLabels ?? throw new InvalidDataException($"{sourceDirectory}: no labels in the manifest and no id2label in config.json. Write labels: [...] in the manifest.");
         if (configLabels is not null && configLabels.Count != labels.Count)
         {
-            return Fail(settings, new PrepareFailure(LabelMismatchCode, $"the manifest lists {labels.Count} labels but the model has {configLabels.Count} ({string.Join(", ", configLabels)}).", ManifestLocation.Start));
+            return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.LabelMismatch, $"the manifest lists {labels.Count} labels but the model has {configLabels.Count} ({string.Join(", ", configLabels)}).", ManifestLocation.Start));
         }
 
         // 3. Validation data (needed by the quantization guard too).
@@ -114,12 +107,13 @@ public static class ModelPreparer
                     OutputDirectory = modelFolder,
                     Examples = dataset?.Examples.Select(e => (e.Text, e.Label)).ToList(),
                     MaxAccuracyDrop = settings.MaxAccuracyDrop,
+                    Run = settings.Run,
                     Progress = progress,
                 });
                 quantization = quantized.Summary;
                 if (!quantized.Accepted)
                 {
-                    failures.Add(new PrepareFailure(QuantizationRefusedCode, $"int8 quantization refused: {quantized.Summary.Reason}", settings.QuantizeLocation));
+                    failures.Add(new PrepareFailure(ManifestDiagnosticIds.QuantizationRefused, $"int8 quantization refused: {quantized.Summary.Reason}", settings.QuantizeLocation));
                 }
             }
             else if (isCheckpoint)
@@ -150,6 +144,7 @@ public static class ModelPreparer
 
             if (failures.Count == 0)
             {
+                RecordProvenance(modelFolder, settings, commit, report.Evaluations.FirstOrDefault());
                 foreach (var file in Directory.GetFiles(modelFolder))
                 {
                     File.Move(file, Path.Combine(final, Path.GetFileName(file)));
@@ -197,9 +192,8 @@ public static class ModelPreparer
     private static Report Validate(PrepareSettings settings, string modelFolder, LabelledDataset dataset, QuantizationSummary? quantization, List<PrepareFailure> failures)
     {
         settings.Progress?.Report($"Validating on {dataset.Count} examples from {dataset.Path}");
-        using var model = BertModel.Load(modelFolder, new BertModelOptions { MaxTokens = settings.MaxTokens });
-        var results = model.ClassifyBatch(dataset.Texts);
-        var metrics = MetricsCalculator.Compute(dataset.Labels, results.Select(r => r.Probabilities).ToList(), model.Info.LabelNames);
+        using var model = BertModel.Load(modelFolder, settings.Run.ToModelOptions());
+        var metrics = ModelEvaluator.Evaluate(model, dataset.Texts, dataset.Labels).Metrics;
         var modelRef = new ModelRef(settings.ModelName, settings.OutputDirectory, new FileInfo(model.Info.ModelFile).Length, Quantization: settings.QuantizeMode);
         var evaluation = new Evaluation(modelRef, new DataRef(dataset.Path, dataset.Count), metrics);
         var benchmarks = new List<BenchmarkResult>();
@@ -208,12 +202,12 @@ public static class ModelPreparer
 
         if (settings.MinAccuracy is { } minAccuracy && metrics.Accuracy < minAccuracy.Threshold)
         {
-            failures.Add(new PrepareFailure(AccuracyGateCode, string.Create(c, $"accuracy {metrics.Accuracy:0.0000} is below validate.minAccuracy {minAccuracy.Threshold}{see}"), minAccuracy.Location));
+            failures.Add(new PrepareFailure(ManifestDiagnosticIds.AccuracyGate, string.Create(c, $"accuracy {metrics.Accuracy:0.0000} is below validate.minAccuracy {minAccuracy.Threshold}{see}"), minAccuracy.Location));
         }
 
         if (settings.MinMacroF1 is { } minF1 && metrics.Macro.F1 < minF1.Threshold)
         {
-            failures.Add(new PrepareFailure(MacroF1GateCode, string.Create(c, $"macro F1 {metrics.Macro.F1:0.0000} is below validate.minMacroF1 {minF1.Threshold}{see}"), minF1.Location));
+            failures.Add(new PrepareFailure(ManifestDiagnosticIds.MacroF1Gate, string.Create(c, $"macro F1 {metrics.Macro.F1:0.0000} is below validate.minMacroF1 {minF1.Threshold}{see}"), minF1.Location));
         }
 
         if (settings.MaxP95LatencyMs is { } maxP95)
@@ -224,13 +218,15 @@ public static class ModelPreparer
                 Texts = dataset.Texts,
                 Warmup = 10,
                 Iterations = Math.Clamp(dataset.Count, 50, 300),
-                MaxTokens = settings.MaxTokens ?? 128,
+                // The app's settings: the limit the loaded model resolved (manifest's, else the model's own) and lowercasing.
+                MaxTokens = model.Info.MaxTokens,
+                Lowercase = settings.Lowercase,
             });
             benchmarks.Add(benchmark);
             var p95 = benchmark.Runs[0].P95Ms;
             if (p95 > maxP95.Threshold)
             {
-                failures.Add(new PrepareFailure(LatencyGateCode, string.Create(c, $"p95 latency {p95:0.000} ms at batch 1 is above validate.maxP95LatencyMs {maxP95.Threshold}{see}"), maxP95.Location));
+                failures.Add(new PrepareFailure(ManifestDiagnosticIds.LatencyGate, string.Create(c, $"p95 latency {p95:0.000} ms at batch 1 is above validate.maxP95LatencyMs {maxP95.Threshold}{see}"), maxP95.Location));
             }
         }
 
@@ -246,10 +242,31 @@ public static class ModelPreparer
         };
     }
 
+    // model.json says where the prepared model came from and what it passed; a ready ONNX folder from another
+    // exporter gets one here, since model.json is the build's stamp.
+    private static void RecordProvenance(string modelFolder, PrepareSettings settings, string? commit, Evaluation? evaluation)
+    {
+        var path = Path.Combine(modelFolder, ModelDescription.FileName);
+        var description = File.Exists(path)
+            ? ModelDescription.Read(path)
+            : ModelDescriptions.ForReadyModel(TransformerConfig.Load(Path.Combine(modelFolder, ModelFolder.ConfigFile)), modelFolder);
+        description = description with
+        {
+            Source = settings.Source,
+            Revision = commit,
+            Quantization = settings.QuantizeMode == "int8" ? description.Quantization : null,
+            Validation = evaluation is null
+                ? null
+                : new ModelValidation(Path.GetFileName(evaluation.Data.Path), evaluation.Data.Examples, Math.Round(evaluation.Metrics.Accuracy, 6), Math.Round(evaluation.Metrics.Macro.F1, 6)),
+            Files = FileHashes.OfFolder(modelFolder, ModelDescription.FileName),
+        };
+        description.Write(path);
+    }
+
     private static void CopyReadyModel(string source, string destination)
     {
         Directory.CreateDirectory(destination);
-        foreach (var name in OnnxExporter.CopiedFiles.Append("model.onnx").Append(ModelDescription.FileName))
+        foreach (var name in ModelFolder.RuntimeFiles)
         {
             var from = Path.Combine(source, name);
             if (File.Exists(from))
@@ -257,21 +274,6 @@ public static class ModelPreparer
                 OutputFiles.CopyWritable(from, Path.Combine(destination, name));
             }
         }
-    }
-
-    private static SortedDictionary<string, string> HashSourceFiles(string directory)
-    {
-        var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in SourceFiles)
-        {
-            var path = Path.Combine(directory, name);
-            if (File.Exists(path))
-            {
-                hashes[name] = OnnxExporter.Sha256(path);
-            }
-        }
-
-        return hashes;
     }
 
     private static PrepareResult Fail(PrepareSettings settings, PrepareFailure failure) =>

@@ -25,7 +25,14 @@ public sealed record PrepareSettings
     /// <summary>Labels written in the manifest, or null to take the checkpoint's id2label.</summary>
     public IReadOnlyList<string>? Labels { get; init; }
 
+    /// <summary>tokenizer.maxTokens; null: the model's position limit, as the app uses.</summary>
     public int? MaxTokens { get; init; }
+
+    /// <summary>tokenizer.lowercase; null: the model's tokenizer_config.json decides, as the app does.</summary>
+    public bool? Lowercase { get; init; }
+
+    /// <summary>How the app runs the model; every gate and the int8 guard measure with these.</summary>
+    public RunSettings Run => new(MaxTokens, Lowercase);
 
     /// <summary>"none" or "int8".</summary>
     public string QuantizeMode { get; init; } = "none";

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using FastBert.ModelFolders;
 using FastBert.Models.Checkpoints;
 using FastBert.Models.Configuration;
 using FastBert.Models.Export;
+using FastBert.Models.Metrics;
 using FastBert.Models.Onnx;
 using FastBert.Models.Reports;
 using Google.Protobuf;
@@ -114,8 +116,7 @@ public static class Int8Quantizer
             throw new QuantizationException($"{full}: folder not found. Pass a checkpoint folder (config.json + model.safetensors or pytorch_model.bin) or a folder written by fastbert export.");
         }
 
-        var hasWeights = CheckpointLoader.WeightFileNames.Any(name => File.Exists(Path.Combine(full, name)));
-        if (hasWeights && File.Exists(Path.Combine(full, "config.json")))
+        if (ModelFolder.Inspect(full).HasFlag(ModelFolderContents.Checkpoint))
         {
             return full;
         }
@@ -123,7 +124,7 @@ public static class Int8Quantizer
         var descriptionPath = Path.Combine(full, ModelDescription.FileName);
         if (!File.Exists(descriptionPath))
         {
-            throw new QuantizationException($"{full}: neither a checkpoint folder (config.json + {string.Join(" or ", CheckpointLoader.WeightFileNames)}) nor an exported model folder (model.json). Quantization needs the checkpoint's float32 weights.");
+            throw new QuantizationException($"{full}: neither a checkpoint folder (config.json + {string.Join(" or ", ModelFolder.WeightFiles)}) nor an exported model folder (model.json). Quantization needs the checkpoint's float32 weights.");
         }
 
         ModelDescription description;
@@ -142,9 +143,9 @@ public static class Int8Quantizer
         }
 
         var checkpoint = Path.GetFullPath(description.SourceDirectory);
-        if (!Directory.Exists(checkpoint) || !CheckpointLoader.WeightFileNames.Any(name => File.Exists(Path.Combine(checkpoint, name))))
+        if (!ModelFolder.Inspect(checkpoint).HasFlag(ModelFolderContents.Checkpoint))
         {
-            throw new QuantizationException($"{full} was exported from {checkpoint}, which no longer holds a checkpoint ({string.Join(" or ", CheckpointLoader.WeightFileNames)}). Quantization reads the checkpoint's float32 weights: pass the checkpoint folder.");
+            throw new QuantizationException($"{full} was exported from {checkpoint}, which no longer holds a checkpoint ({string.Join(" or ", ModelFolder.WeightFiles)}). Quantization reads the checkpoint's float32 weights: pass the checkpoint folder.");
         }
 
         return checkpoint;
@@ -208,6 +209,7 @@ public static class Int8Quantizer
         private readonly IReadOnlyList<string> _linears;
         private readonly List<QuantizationAttempt> _attempts = [];
         private readonly List<string> _texts;
+        private readonly List<int> _labels;
         private Outcome? _reference;
         private int _folders;
 
@@ -230,6 +232,7 @@ public static class Int8Quantizer
             };
             _linears = QuantizationPlan.LinearLayers(config);
             _texts = request.Examples?.Select(e => e.Text).ToList() ?? [];
+            _labels = request.Examples?.Select(e => e.Label).ToList() ?? [];
         }
 
         public string? AcceptedFolder { get; private set; }
@@ -366,7 +369,7 @@ public static class Int8Quantizer
         private QuantizeResult Accept(string folder, QuantizationPlan plan, long fp32Size, double? accuracyInt8, double? agreement, string reason, IReadOnlyList<LinearSensitivity> sensitivity)
         {
             var kept = KeptList(plan);
-            var description = ModelDescription.Create(_config, folder, _weightsFile, OnnxGraphForm.Standard, _checkpointDirectory, QuantizationName) with { KeptFp32 = kept };
+            var description = ModelDescriptions.Create(_config, folder, _weightsFile, OnnxGraphForm.Standard, _checkpointDirectory, QuantizationName) with { KeptFp32 = kept };
             description.Write(Path.Combine(folder, ModelDescription.FileName));
             AcceptedFolder = folder;
             var summary = new QuantizationSummary(
@@ -434,7 +437,7 @@ public static class Int8Quantizer
             var folder = Path.Combine(_work, $"{++_folders:D3}-{name}");
             Directory.CreateDirectory(folder);
             File.WriteAllBytes(Path.Combine(folder, BertModel.ModelFileName), onnx);
-            foreach (var file in OnnxExporter.CopiedFiles)
+            foreach (var file in ModelFolder.CarriedFiles)
             {
                 var from = Path.Combine(_checkpointDirectory, file);
                 if (File.Exists(from))
@@ -448,28 +451,23 @@ public static class Int8Quantizer
 
         private Outcome Evaluate(string folder)
         {
-            var examples = _request.Examples!;
-            using var model = BertModel.Load(folder, new BertModelOptions { IntraOpThreads = _request.IntraOpThreads, MaxBatchSize = 32 });
-            var results = model.ClassifyBatch(_texts);
-            var predictions = new int[results.Count];
-            var probabilities = new float[results.Count][];
-            int correct = 0, agreeing = 0;
-            var kl = 0.0;
-            for (var i = 0; i < results.Count; i++)
+            var evaluation = ModelEvaluator.Evaluate(folder, _request.Run, _texts, _labels, _request.IntraOpThreads);
+            var predictions = evaluation.Predictions.ToArray();
+            var probabilities = evaluation.Probabilities.ToArray();
+            if (_reference is not { } reference)
             {
-                predictions[i] = results[i].Index;
-                probabilities[i] = results[i].Probabilities;
-                correct += predictions[i] == examples[i].Label ? 1 : 0;
-                if (_reference is { } reference)
-                {
-                    agreeing += predictions[i] == reference.Predictions[i] ? 1 : 0;
-                    kl += KlDivergence(reference.Probabilities[i], probabilities[i]);
-                }
+                return new Outcome(evaluation.Correct, evaluation.Count, 0, predictions, probabilities);
             }
 
-            return _reference is null
-                ? new Outcome(correct, results.Count, 0, predictions, probabilities)
-                : new Outcome(correct, agreeing, kl / results.Count, predictions, probabilities);
+            int agreeing = 0;
+            var kl = 0.0;
+            for (var i = 0; i < predictions.Length; i++)
+            {
+                agreeing += predictions[i] == reference.Predictions[i] ? 1 : 0;
+                kl += KlDivergence(reference.Probabilities[i], probabilities[i]);
+            }
+
+            return new Outcome(evaluation.Correct, agreeing, kl / predictions.Length, predictions, probabilities);
         }
 
         private static double KlDivergence(float[] p, float[] q)

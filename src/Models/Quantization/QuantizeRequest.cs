@@ -1,3 +1,4 @@
+using FastBert.ModelFolders;
 using FastBert.Models.Export;
 using FastBert.Models.Reports;
 
@@ -35,6 +36,9 @@ public sealed record QuantizeRequest
 
     /// <summary>Replace an existing output folder when the result is accepted. Default: true.</summary>
     public bool Overwrite { get; init; } = true;
+
+    /// <summary>How the app will run the model (token limit, lowercasing): the guard measures with these. Default: the model's own.</summary>
+    public RunSettings Run { get; init; } = RunSettings.Default;
 
     /// <summary>ONNX Runtime threads used while evaluating; null: all cores.</summary>
     public int? IntraOpThreads { get; init; }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using FastBert.ModelFolders;
 using FastBert.Tokenization;
 using Microsoft.ML.OnnxRuntime;
 
@@ -10,7 +11,7 @@ namespace FastBert;
 /// </summary>
 public sealed class BertModel : IDisposable
 {
-    public const string ModelFileName = "model.onnx";
+    public const string ModelFileName = ModelFolder.OnnxFile;
 
     private const string InputIdsName = "input_ids";
     private const string AttentionMaskName = "attention_mask";
@@ -71,6 +72,7 @@ public sealed class BertModel : IDisposable
         }
 
         var config = ModelConfig.Read(directory);
+        var description = ReadDescription(directory);
         BertTextTokenizer tokenizer;
         try
         {
@@ -114,6 +116,11 @@ public sealed class BertModel : IDisposable
                 MaxTokens = maxTokens,
                 Lowercase = tokenizer.Settings.Lowercase,
                 InputNames = session.InputNames.ToArray(),
+                Source = description?.Source,
+                Revision = description?.Revision,
+                Sha256 = description?.Files.GetValueOrDefault(ModelFileName),
+                Quantization = description?.Quantization,
+                Validation = description?.Validation,
             };
             return new BertModel(session, tokenizer, info, inputs.ContainsKey(TokenTypeIdsName), outputName, labelCount, options.MaxBatchSize);
         }
@@ -121,6 +128,25 @@ public sealed class BertModel : IDisposable
         {
             session.Dispose();
             throw;
+        }
+    }
+
+    // model.json is optional (a folder from another exporter has none) but must be valid when present.
+    private static ModelDescription? ReadDescription(string directory)
+    {
+        var path = Path.Combine(directory, ModelDescription.FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return ModelDescription.Read(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ModelLoadException(path, ex.Message, ex);
         }
     }
 

@@ -1,3 +1,5 @@
+using FastBert.ModelFolders;
+
 namespace FastBert;
 
 /// <summary>What a loaded model is and where it came from.</summary>
@@ -23,4 +25,19 @@ public sealed record ModelInfo
 
     /// <summary>The ONNX graph's input names.</summary>
     public required IReadOnlyList<string> InputNames { get; init; }
+
+    /// <summary>Where the model came from (<c>hf:org/name@rev</c> or a folder), from model.json; null when unrecorded.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The Hub commit of the model's files, from model.json; null for local sources.</summary>
+    public string? Revision { get; init; }
+
+    /// <summary>sha256 of model.onnx as recorded in model.json when it was written; null without model.json.</summary>
+    public string? Sha256 { get; init; }
+
+    /// <summary>Quantization applied ("int8"), or null for float32.</summary>
+    public string? Quantization { get; init; }
+
+    /// <summary>The validation figures the model passed at build time (prepare with <c>validate:</c>); else null.</summary>
+    public ModelValidation? Validation { get; init; }
 }

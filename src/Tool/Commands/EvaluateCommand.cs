@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using FastBert.ModelFolders;
 using FastBert.Models.Benchmarking;
 using FastBert.Models.Data;
-using FastBert.Models.Metrics;
 using FastBert.Models.Export;
+using FastBert.Models.Metrics;
 using FastBert.Models.Reports;
 using FastBert.Tool.Io;
 
@@ -69,11 +70,9 @@ internal static class EvaluateCommand
             }
 
             var examples = dataset!.Examples;
-            var results = progress.Run($"Evaluating {name} on {examples.Count} examples", _ => model.ClassifyBatch(examples.Select(e => e.Text).ToList()));
-            var modelProbabilities = results.Select(r => r.Probabilities).ToList();
-            probabilities.Add(modelProbabilities);
-            var metrics = MetricsCalculator.Compute(examples.Select(e => e.Label).ToList(), modelProbabilities, labels);
-            evaluations.Add(new Evaluation(Describe(name, directory, model), new DataRef(data.FullName, examples.Count), metrics));
+            var evaluation = progress.Run($"Evaluating {name} on {examples.Count} examples", _ => ModelEvaluator.Evaluate(model, dataset!.Texts, dataset.Labels));
+            probabilities.Add(evaluation.Probabilities);
+            evaluations.Add(new Evaluation(Describe(name, directory, model), new DataRef(data.FullName, examples.Count), evaluation.Metrics));
         }
 
         var comparisons = new List<VariantComparison>();
@@ -98,9 +97,8 @@ internal static class EvaluateCommand
 
     internal static ModelRef Describe(string name, string directory, BertModel model)
     {
-        var descriptionPath = Path.Combine(directory, ModelDescription.FileName);
-        var description = File.Exists(descriptionPath) ? ModelDescription.Read(descriptionPath) : null;
-        return new ModelRef(name, directory, new FileInfo(model.Info.ModelFile).Length, description?.GraphForm, description?.Quantization ?? "none");
+        var description = ModelDescription.TryReadFrom(directory);
+        return new ModelRef(name, directory, new FileInfo(model.Info.ModelFile).Length, description?.GraphForm, model.Info.Quantization ?? "none");
     }
 
     private static void WriteSummary(TextWriter output, IReadOnlyList<Evaluation> evaluations, IReadOnlyList<VariantComparison> comparisons)

@@ -14,7 +14,6 @@ namespace FastBert.Tool.Commands;
 /// </summary>
 internal static class PrepareCommand
 {
-    private const string PrepareFailedCode = "FB0300";
 
     public static Command Create()
     {
@@ -36,7 +35,7 @@ internal static class PrepareCommand
         var path = manifestFile.FullName;
         if (!manifestFile.Exists)
         {
-            WriteError(io.Output, path, ManifestLocation.Start, "FB0100", "the manifest does not exist.");
+            WriteError(io.Output, path, ManifestLocation.Start, ManifestDiagnosticIds.ManifestNotFound, "the manifest does not exist.");
             return ExitCodes.InputError;
         }
 
@@ -60,7 +59,7 @@ internal static class PrepareCommand
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Input, network and format errors all land at the manifest, where the build shows them.
-            WriteError(io.Output, path, At(manifest.ModelSourceSpan), PrepareFailedCode, ex.Message);
+            WriteError(io.Output, path, At(manifest.ModelSourceSpan), ManifestDiagnosticIds.PrepareFailed, ex.Message);
             return ex is Models.Hub.HubNetworkException or Models.Hub.HubOfflineException ? ExitCodes.NetworkError : ExitCodes.InputError;
         }
 
@@ -99,6 +98,7 @@ internal static class PrepareCommand
             SourceLocation = At(manifest.ModelSourceSpan),
             Labels = manifest.LabelSource == LabelSource.Manifest ? manifest.Labels.Select(l => l.Name).ToList() : null,
             MaxTokens = manifest.MaxTokens,
+            Lowercase = manifest.Lowercase,
             QuantizeMode = manifest.Quantize.Mode == QuantizationMode.Int8 ? "int8" : "none",
             MaxAccuracyDrop = manifest.Quantize.MaxAccuracyDrop,
             QuantizeLocation = At(manifest.Quantize.ModeSpan ?? manifest.Quantize.Span ?? ManifestSpan.DocumentStart),

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
-using System.Security.Cryptography;
+using FastBert.ModelFolders;
 using TorchSharp;
 
 namespace FastBert.Training.Native;
@@ -109,7 +109,7 @@ internal static class TorchNative
         }
 
         var patched = needs.WeakenMissing(libraries, product);
-        var folder = Path.Combine(cacheRoot, Convert.ToHexString(SHA256.HashData(needs.Bytes)).ToLowerInvariant());
+        var folder = Path.Combine(cacheRoot, FileHashes.Sha256(needs.Bytes));
         var target = Path.Combine(folder, LibraryFile);
         var temporary = Path.Combine(folder, $".{LibraryFile}.{Guid.NewGuid():N}.tmp");
         try

@@ -1,3 +1,4 @@
+using FastBert.ModelFolders;
 using FastBert.Models.Checkpoints;
 using FastBert.Models.Configuration;
 using FastBert.Models.Export;

@@ -1,3 +1,4 @@
+using FastBert.ModelFolders;
 using FastBert.Models.Export;
 using FastBert.Models.Quantization;
 using FastBert.Tests;

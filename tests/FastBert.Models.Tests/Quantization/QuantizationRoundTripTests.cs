@@ -1,4 +1,5 @@
 using System.Globalization;
+using FastBert.ModelFolders;
 using FastBert.Models.Export;
 using FastBert.Models.Quantization;
 using FastBert.Tests;

@@ -1,0 +1,51 @@
+using FastBert.Models.Reports;
+
+namespace FastBert.Models.Metrics;
+
+/// <summary>A model scored on labelled texts: what it predicted, with which probabilities, and the metrics.</summary>
+/// <param name="Correct">How many predictions equal the label.</param>
+public sealed record ModelEvaluation(IReadOnlyList<float[]> Probabilities, IReadOnlyList<int> Predictions, int Correct, ClassificationMetrics Metrics)
+{
+    public int Count => Predictions.Count;
+
+    public double Accuracy => Count == 0 ? 0 : (double)Correct / Count;
+}
+
+/// <summary>
+/// The one evaluation loop behind <c>fastbert evaluate</c>, prepare's validation gates and the int8 guard: classify
+/// every text in batches, then compute the metrics against the labels.
+/// </summary>
+public static class ModelEvaluator
+{
+    /// <summary>Scores a loaded model.</summary>
+    /// <param name="labels">Label index of each text, in <paramref name="model"/>'s output order.</param>
+    public static ModelEvaluation Evaluate(BertModel model, IReadOnlyList<string> texts, IReadOnlyList<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (texts.Count != labels.Count)
+        {
+            throw new ArgumentException($"{texts.Count} texts but {labels.Count} labels.", nameof(labels));
+        }
+
+        var results = model.ClassifyBatch(texts);
+        var probabilities = new float[results.Count][];
+        var predictions = new int[results.Count];
+        var correct = 0;
+        for (var i = 0; i < results.Count; i++)
+        {
+            probabilities[i] = results[i].Probabilities;
+            predictions[i] = results[i].Index;
+            correct += predictions[i] == labels[i] ? 1 : 0;
+        }
+
+        var metrics = MetricsCalculator.Compute(labels, probabilities, model.Info.LabelNames);
+        return new ModelEvaluation(probabilities, predictions, correct, metrics);
+    }
+
+    /// <summary>Loads the model in <paramref name="modelDirectory"/> with the app's run settings and scores it.</summary>
+    public static ModelEvaluation Evaluate(string modelDirectory, RunSettings run, IReadOnlyList<string> texts, IReadOnlyList<int> labels, int? intraOpThreads = null)
+    {
+        using var model = BertModel.Load(modelDirectory, run.ToModelOptions(intraOpThreads));
+        return Evaluate(model, texts, labels);
+    }
+}
