@@ -774,16 +774,22 @@ public sealed class HubClient : IDisposable
 
         foreach (var file in files)
         {
-            var segments = file?.Split('/') ?? [];
-            if (string.IsNullOrWhiteSpace(file) || file.Contains('\\') || segments.Any(s => s is "" or "." or ".." || s.Any(char.IsControl)))
+            if (InvalidFilePathReason(file) is { } reason)
             {
-                throw new ArgumentException(
-                    $"'{file}' is not a file path inside a repository: use '/'-separated names without '.', '..' or empty parts, e.g. 'onnx/model.onnx'.",
-                    nameof(files));
+                throw new ArgumentException(reason, nameof(files));
             }
         }
 
         return files.Distinct(StringComparer.Ordinal).Select(f => new FileSpec([f], Optional: false)).ToArray();
+    }
+
+    /// <summary>Why <paramref name="file"/> cannot name a file inside a repository, or null when it can.</summary>
+    public static string? InvalidFilePathReason(string? file)
+    {
+        var segments = file?.Split('/') ?? [];
+        return string.IsNullOrWhiteSpace(file) || file.Contains('\\') || segments.Any(s => s is "" or "." or ".." || s.Any(char.IsControl))
+            ? $"'{file}' is not a file path inside a repository: use '/'-separated names without '.', '..' or empty parts, e.g. 'onnx/model.onnx'."
+            : null;
     }
 
     private Uri ResolveUri(HubReference reference, string revision, string file) =>

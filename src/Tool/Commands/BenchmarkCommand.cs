@@ -44,6 +44,7 @@ internal static class BenchmarkCommand
 
     private static int Run(string[] modelArguments, FileInfo? data, BenchmarkSettings settings, FileInfo? json, InvocationConfiguration io)
     {
+        ReportFiles.RequireFilePath(json, "--json");
         var progress = new ConsoleProgress(io.Error);
         var models = ModelResolution.Resolve(modelArguments, progress);
         if (data is not null)

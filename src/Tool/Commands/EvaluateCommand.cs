@@ -46,6 +46,7 @@ internal static class EvaluateCommand
 
     private static int Run(IReadOnlyList<string> modelArguments, FileInfo data, FileInfo? indices, DataReadOptions options, FileInfo? json, InvocationConfiguration io)
     {
+        ReportFiles.RequireFilePath(json, "--json");
         var progress = new ConsoleProgress(io.Error);
         var models = ModelResolution.Resolve(modelArguments, progress);
         var evaluations = new List<Evaluation>();

@@ -38,6 +38,19 @@ internal static class PullCommand
         }
 
         var fileList = files?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (fileList is { Length: 0 })
+        {
+            throw new UsageException("--files is empty; name the files to pull, comma-separated (e.g. --files config.json,model.safetensors), or leave it out for the default set.");
+        }
+
+        foreach (var file in fileList ?? [])
+        {
+            if (HubClient.InvalidFilePathReason(file) is { } reason)
+            {
+                throw new UsageException($"--files: {reason}");
+            }
+        }
+
         using var client = new HubClient(new HubOptions());
         var snapshot = await Io.DownloadProgressDisplay.RunAsync(io.Error, quiet: json, progress => client.PullAsync(reference, fileList, null, progress, cancellation));
         if (json)

@@ -36,6 +36,7 @@ internal static class QuantizeCommand
         command.SetAction(parse =>
         {
             var source = parse.GetRequiredValue(model).FullName;
+            ReportFiles.RequireFilePath(parse.GetValue(json), "--json");
             IReadOnlyList<(string Text, int Label)>? examples = null;
             if (parse.GetValue(data) is { } dataFile)
             {
