@@ -75,6 +75,25 @@ public sealed record TransformerConfig
     /// <summary>Standard deviation of the normal initialisation of new weights (<c>initializer_range</c>).</summary>
     public double InitializerRange { get; init; } = 0.02;
 
+    /// <summary>
+    /// Upper bounds on config.json sizes, far above any released BERT-family encoder (BERT-large: 24 layers, hidden
+    /// 1024; XLM-R: 250k vocabulary). A value beyond them is a corrupt or hostile file, refused before anything is
+    /// sized from it.
+    /// </summary>
+    public static class Limits
+    {
+        public const int Layers = 256;
+        public const int HiddenSize = 16_384;
+        public const int IntermediateSize = 65_536;
+        public const int VocabSize = 4_000_000;
+        public const int PositionEmbeddings = 65_536;
+        public const int TypeVocabSize = 1_024;
+        public const int Labels = 100_000;
+
+        /// <summary>Real config.json files are a few KB; a larger one is not read.</summary>
+        public const long FileBytes = 16L * 1024 * 1024;
+    }
+
     /// <summary>Head size = <see cref="HiddenSize"/> / <see cref="NumHeads"/>.</summary>
     public int HeadSize => HiddenSize / NumHeads;
 
@@ -103,6 +122,12 @@ public sealed record TransformerConfig
         string text;
         try
         {
+            var length = new FileInfo(fullPath).Length;
+            if (length > Limits.FileBytes)
+            {
+                throw new ConfigException(fullPath, null, $"the file is {length:N0} bytes; a config.json is a few KB (at most {Limits.FileBytes:N0} bytes are read). It is not a model's config.");
+            }
+
             text = File.ReadAllText(fullPath);
         }
         catch (IOException e)
@@ -152,22 +177,22 @@ public sealed record TransformerConfig
             var modelType = ReadModelType(architectures);
             var distil = modelType == ModelType.DistilBert;
 
-            var hidden = Int(distil ? "dim" : "hidden_size", required: true, min: 1);
-            var heads = Int(distil ? "n_heads" : "num_attention_heads", required: true, min: 1);
+            var hidden = Int(distil ? "dim" : "hidden_size", required: true, min: 1, max: Limits.HiddenSize);
+            var heads = Int(distil ? "n_heads" : "num_attention_heads", required: true, min: 1, max: Limits.HiddenSize);
             var hiddenDropout = Probability(distil ? "dropout" : "hidden_dropout_prob", 0.1);
             var config = new TransformerConfig
             {
                 ModelType = modelType,
                 HiddenSize = hidden,
-                NumLayers = Int(distil ? "n_layers" : "num_hidden_layers", required: true, min: 1),
+                NumLayers = Int(distil ? "n_layers" : "num_hidden_layers", required: true, min: 1, max: Limits.Layers),
                 NumHeads = heads,
-                IntermediateSize = Int(distil ? "hidden_dim" : "intermediate_size", required: true, min: 1),
-                VocabSize = Int("vocab_size", required: true, min: 1),
-                MaxPositionEmbeddings = Int("max_position_embeddings", defaultValue: 512, min: 1),
-                TypeVocabSize = distil ? 0 : Int("type_vocab_size", defaultValue: 2, min: 0),
+                IntermediateSize = Int(distil ? "hidden_dim" : "intermediate_size", required: true, min: 1, max: Limits.IntermediateSize),
+                VocabSize = Int("vocab_size", required: true, min: 1, max: Limits.VocabSize),
+                MaxPositionEmbeddings = Int("max_position_embeddings", defaultValue: 512, min: 1, max: Limits.PositionEmbeddings),
+                TypeVocabSize = distil ? 0 : Int("type_vocab_size", defaultValue: 2, min: 0, max: Limits.TypeVocabSize),
                 LayerNormEps = distil ? 1e-12 : Double("layer_norm_eps", 1e-12),
                 HiddenAct = ReadActivation(distil ? "activation" : "hidden_act"),
-                EmbeddingSize = modelType == ModelType.Electra ? Int("embedding_size", defaultValue: hidden, min: 1) : hidden,
+                EmbeddingSize = modelType == ModelType.Electra ? Int("embedding_size", defaultValue: hidden, min: 1, max: Limits.HiddenSize) : hidden,
                 Id2Label = ReadLabels(),
                 PadTokenId = Int("pad_token_id", defaultValue: 0, min: 0, nullable: true),
                 Architectures = architectures,
@@ -180,9 +205,10 @@ public sealed record TransformerConfig
 
             if (hidden % heads != 0)
             {
+                var headsKey = distil ? "n_heads" : "num_attention_heads";
                 throw new ConfigException(
-                    path, distil ? "n_heads" : "num_attention_heads",
-                    $"the hidden size {hidden} is not a multiple of the number of attention heads {heads}.");
+                    path, headsKey,
+                    $"the hidden size {hidden} ({(distil ? "dim" : "hidden_size")}) is not a multiple of the number of attention heads {heads} ({headsKey}).");
             }
 
             if (config.PadTokenId >= config.VocabSize)
@@ -342,11 +368,11 @@ public sealed record TransformerConfig
                 return labels.Values.ToArray();
             }
 
-            var count = Int("num_labels", defaultValue: 2, min: 1);
+            var count = Int("num_labels", defaultValue: 2, min: 1, max: Limits.Labels);
             return Enumerable.Range(0, count).Select(i => $"LABEL_{i}").ToArray();
         }
 
-        private int Int(string key, bool required = false, int defaultValue = 0, int min = int.MinValue, bool nullable = false)
+        private int Int(string key, bool required = false, int defaultValue = 0, int min = int.MinValue, int max = int.MaxValue, bool nullable = false)
         {
             if (!root.TryGetProperty(key, out var element) || (nullable && element.ValueKind == JsonValueKind.Null))
             {
@@ -366,9 +392,16 @@ public sealed record TransformerConfig
             if (!element.TryGetInt32(out var value))
             {
                 // Accept 128.0, refuse 128.5 and out-of-range values.
-                if (!element.TryGetDouble(out var real) || real != Math.Floor(real) || real is > int.MaxValue or < int.MinValue)
+                if (!element.TryGetDouble(out var real) || real != Math.Floor(real))
                 {
                     throw new ConfigException(path, key, $"\"{key}\" must be an integer, found {element.GetRawText()}.");
+                }
+
+                if (real is > int.MaxValue or < int.MinValue)
+                {
+                    throw new ConfigException(
+                        path, key,
+                        $"\"{key}\" is {element.GetRawText()}, outside {min}..{max}; the file is corrupt or does not describe a BERT-family encoder.");
                 }
 
                 value = (int)real;
@@ -377,6 +410,13 @@ public sealed record TransformerConfig
             if (value < min)
             {
                 throw new ConfigException(path, key, $"\"{key}\" is {value}, must be at least {min}.");
+            }
+
+            if (value > max)
+            {
+                throw new ConfigException(
+                    path, key,
+                    $"\"{key}\" is {value}, more than fastbert accepts (at most {max}); the file is corrupt or does not describe a BERT-family encoder.");
             }
 
             return value;

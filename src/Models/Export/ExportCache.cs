@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using FastBert.ModelFolders;
+using FastBert.Models.Onnx;
 
 namespace FastBert.Models.Export;
 
@@ -40,6 +41,11 @@ public static class ExportCache
         var full = Path.GetFullPath(directory);
         if (ModelFolder.Inspect(full) != ModelFolderContents.Checkpoint)
         {
+            if (ModelFolder.FindWeights(full) is { } weights && !File.Exists(Path.Combine(full, ModelFolder.OnnxFile)))
+            {
+                throw new ExportException($"{Path.Combine(full, ModelFolder.ConfigFile)} not found: the folder holds {Path.GetFileName(weights)} but no config.json, so it can be neither run nor exported. Copy the config.json saved with these weights next to them.");
+            }
+
             return full;
         }
 

@@ -52,10 +52,7 @@ public static class OnnxExporter
         }
 
         var config = TransformerConfig.Load(Path.Combine(source, ModelFolder.ConfigFile));
-        if (!File.Exists(Path.Combine(source, "vocab.txt")))
-        {
-            throw new ExportException($"{source}: vocab.txt is missing. A checkpoint folder needs the tokenizer's vocab.txt next to config.json (copy it from the model's tokenizer).");
-        }
+        CheckpointTokenizer.Verify(source, config);
 
         options.Progress?.Report($"Reading {config.ModelType} checkpoint from {source}");
         byte[] onnx;
@@ -101,8 +98,11 @@ public static class OnnxExporter
     }
 
     /// <summary>The ONNX model bytes for a config and its weights; the same inputs give the same bytes.</summary>
+    /// <exception cref="CheckpointFormatException">A tensor's stored shape disagrees with the config.</exception>
+    /// <exception cref="ExportException">A tensor is missing or holds NaN or infinite values.</exception>
     public static byte[] BuildOnnx(TransformerConfig config, ICheckpoint checkpoint, OnnxGraphForm form)
     {
+        ExpectedTensorShapes.Verify(config, checkpoint);
         var spec = ToSpec(config);
         var writer = new TransformerGraphWriter(spec, name => ReadWeight(checkpoint, name), form);
         var metadata = new Dictionary<string, string>
@@ -116,7 +116,10 @@ public static class OnnxExporter
 
     internal static ArchitectureSpec ToSpec(TransformerConfig config) => ArchitectureSpec.For(config);
 
-    /// <summary>A stored tensor by canonical name as float32; a missing tensor is an <see cref="ExportException"/>.</summary>
+    /// <summary>
+    /// A stored tensor by canonical name as float32; a missing tensor, or one holding NaN or infinity (which would
+    /// make every prediction NaN), is an <see cref="ExportException"/>.
+    /// </summary>
     internal static WeightTensor ReadWeight(ICheckpoint checkpoint, string name)
     {
         TensorInfo info;
@@ -129,7 +132,23 @@ public static class OnnxExporter
             throw new ExportException(ex.Message, ex);
         }
 
-        return new WeightTensor(checkpoint.ReadFloat32(info.Name), info.Shape.ToArray());
+        var values = checkpoint.ReadFloat32(info.Name);
+        RequireFinite(checkpoint.Path, info.Name, values);
+        return new WeightTensor(values, info.Shape.ToArray());
+    }
+
+    private static void RequireFinite(string weightsFile, string tensorName, float[] values)
+    {
+        var first = Array.FindIndex(values, v => !float.IsFinite(v));
+        if (first < 0)
+        {
+            return;
+        }
+
+        var count = values.Count(v => !float.IsFinite(v));
+        throw new ExportException(
+            $"{weightsFile}: tensor '{tensorName}' holds {count} non-finite value(s) (the first, {values[first].ToString(System.Globalization.CultureInfo.InvariantCulture)}, at element {first}); " +
+            "every prediction would be NaN. The checkpoint is corrupt or its training diverged: use a checkpoint saved before the loss became NaN.");
     }
 
 }

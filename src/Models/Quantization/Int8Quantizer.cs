@@ -61,10 +61,7 @@ public static class Int8Quantizer
         }
 
         var config = TransformerConfig.Load(Path.Combine(checkpointDirectory, "config.json"));
-        if (!File.Exists(Path.Combine(checkpointDirectory, "vocab.txt")))
-        {
-            throw new QuantizationException($"{checkpointDirectory}: vocab.txt is missing. A checkpoint folder needs the tokenizer's vocab.txt next to config.json.");
-        }
+        CheckpointTokenizer.Verify(checkpointDirectory, config);
 
         if (request.Examples is { } examples)
         {
@@ -84,6 +81,7 @@ public static class Int8Quantizer
         try
         {
             using var checkpoint = CheckpointLoader.Open(checkpointDirectory);
+            ExpectedTensorShapes.Verify(config, checkpoint);
             var session = new Session(request, config, checkpoint, checkpointDirectory, work);
             var result = session.Run();
             if (result.Accepted)

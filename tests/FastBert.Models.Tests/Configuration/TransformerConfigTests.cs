@@ -204,6 +204,44 @@ public sealed class TransformerConfigTests : IDisposable
         Assert.Contains("not a multiple of the number of attention heads 3", error.Message);
     }
 
+    [Theory]
+    [InlineData("num_hidden_layers", 1_000_000)]
+    [InlineData("num_hidden_layers", 10_000_000)]
+    [InlineData("hidden_size", 1_000_000_000)]
+    [InlineData("num_attention_heads", 100_000)]
+    [InlineData("intermediate_size", 1_000_000_000)]
+    [InlineData("vocab_size", 2_000_000_000)]
+    [InlineData("max_position_embeddings", 100_000_000)]
+    [InlineData("type_vocab_size", 1_000_000)]
+    [InlineData("num_labels", 1_000_000_000)]
+    [InlineData("num_hidden_layers", 1e12)]
+    public void AbsurdSize_IsRefusedBeforeAnythingIsSizedFromIt_NamingTheField(string key, double value)
+    {
+        var config = System.Text.Json.Nodes.JsonNode.Parse(Bert())!.AsObject();
+        config[key] = value;
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = LoadFails(config.ToJsonString());
+
+        Assert.Equal(key, error.Key);
+        Assert.Contains($"\"{key}\"", error.Message);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), stopwatch.Elapsed.ToString());
+    }
+
+    [Fact]
+    public void OversizedConfigFile_IsNotRead()
+    {
+        var path = _folder.File("config.json");
+        using (var stream = File.Create(path))
+        {
+            stream.SetLength(TransformerConfig.Limits.FileBytes + 1);
+        }
+
+        var error = Assert.Throws<ConfigException>(() => TransformerConfig.Load(path));
+
+        Assert.Contains("a config.json is a few KB", error.Message);
+    }
+
     [Fact]
     public void RelativePositionEmbeddings_AreRefused()
     {

@@ -66,7 +66,7 @@ public sealed class ExportBehaviourTests : IDisposable
 
         var error = Assert.Throws<ExportException>(() => OnnxExporter.Export(checkpoint, output));
 
-        Assert.Contains("vocab.txt is missing", error.Message);
+        Assert.Contains("vocab.txt' was not found", error.Message);
         AssertNothingWritten(output);
     }
 
@@ -90,16 +90,36 @@ public sealed class ExportBehaviourTests : IDisposable
     }
 
     [Fact]
-    public void WeightsThatDisagreeWithConfig_NameTheTensor()
+    public void WeightsWithFewerLayersThanConfig_AreRefusedBeforeAnyTensorIsRead()
     {
         var checkpoint = CopyCheckpoint(TestPaths.SmsModel);
         File.WriteAllText(Path.Combine(checkpoint, "config.json"), File.ReadAllText(Path.Combine(checkpoint, "config.json")).Replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3"));
         var output = Path.Combine(_root, "out");
 
-        var error = Assert.Throws<ExportException>(() => OnnxExporter.Export(checkpoint, output));
+        var error = Assert.Throws<CheckpointFormatException>(() => OnnxExporter.Export(checkpoint, output));
 
-        Assert.Contains("bert.encoder.layer.2", error.Message);
+        Assert.Contains("the weights hold 2 encoder layers", error.Message);
+        Assert.Contains("num_hidden_layers is 3", error.Message);
         AssertNothingWritten(output);
+    }
+
+    [Theory]
+    [InlineData("sms-spam-bert-tiny")]
+    [InlineData("emotion-distilbert-tiny")]
+    [InlineData("electra-random-parity")]
+    public void RealCheckpoints_MatchTheShapesTheirConfigImplies(string model)
+    {
+        var folder = Path.Combine(TestPaths.Models, model);
+        var config = TransformerConfig.Load(folder);
+        using var checkpoint = CheckpointLoader.Open(folder);
+
+        ExpectedTensorShapes.Verify(config, checkpoint);
+
+        // Every expected tensor is in the checkpoint with exactly that shape (the base model and head alike).
+        foreach (var tensor in ExpectedTensorShapes.For(config, ArchitectureSpec.For(config)))
+        {
+            Assert.Equal(tensor.Shape, checkpoint.Get(tensor.Name).Shape);
+        }
     }
 
     [Fact]
