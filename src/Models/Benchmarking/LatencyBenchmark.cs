@@ -8,7 +8,10 @@ public sealed record BenchmarkSettings
 {
     public IReadOnlyList<int> BatchSizes { get; init; } = [1, 8, 32];
 
-    /// <summary>Fixed sequence lengths (tokens incl. [CLS]/[SEP]) measured with synthetic token ids.</summary>
+    /// <summary>
+    /// Fixed sequence lengths (tokens incl. [CLS]/[SEP]) measured with synthetic token ids; each from 2 up to the
+    /// model's <see cref="ModelInfo.MaxPositions"/>.
+    /// </summary>
     public IReadOnlyList<int> SequenceLengths { get; init; } = [];
 
     /// <summary>Real texts, run in file order with dynamic padding; empty skips the data runs.</summary>
@@ -45,6 +48,15 @@ public static class LatencyBenchmark
             MaxBatchSize = Math.Max(1, settings.BatchSizes.DefaultIfEmpty(1).Max()),
         });
         var loadMs = loadWatch.Elapsed.TotalMilliseconds;
+        foreach (var sequence in settings.SequenceLengths)
+        {
+            // Measuring fewer tokens than asked for would report a figure for a length that never ran.
+            if (sequence < 2 || sequence > model.Info.MaxPositions)
+            {
+                throw new ArgumentOutOfRangeException(nameof(settings), sequence,
+                    $"{name} accepts sequences of 2..{model.Info.MaxPositions} tokens (max_position_embeddings); a length of {sequence} cannot be measured.");
+            }
+        }
 
         var runs = new List<LatencyRun>();
         foreach (var batch in settings.BatchSizes)
@@ -69,7 +81,7 @@ public static class LatencyBenchmark
             foreach (var sequence in settings.SequenceLengths)
             {
                 progress?.Report($"{name}: batch {batch} x {sequence} tokens");
-                var rows = SyntheticRows(model, batch, Math.Min(sequence, model.Info.MaxTokens));
+                var rows = SyntheticRows(model, batch, sequence);
                 runs.Add(Measure("fixed", batch, sequence, settings, () => model.ComputeLogits(rows)));
             }
         }

@@ -114,6 +114,7 @@ public sealed class BertModel : IDisposable
                 ModelType = config.ModelType,
                 LabelNames = labelNames,
                 MaxTokens = maxTokens,
+                MaxPositions = modelLimit,
                 Lowercase = tokenizer.Settings.Lowercase,
                 InputNames = session.InputNames.ToArray(),
                 Source = description?.Source,

@@ -20,6 +20,12 @@ public sealed record ModelInfo
     /// <summary>Token limit applied to every text, including [CLS] and [SEP].</summary>
     public required int MaxTokens { get; init; }
 
+    /// <summary>
+    /// The longest sequence the model accepts, [CLS] and [SEP] included: config.json's max_position_embeddings
+    /// (512 when it does not say). <see cref="MaxTokens"/> is at most this.
+    /// </summary>
+    public required int MaxPositions { get; init; }
+
     /// <summary>Whether the tokenizer lowercases.</summary>
     public required bool Lowercase { get; init; }
 

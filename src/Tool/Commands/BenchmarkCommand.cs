@@ -47,16 +47,18 @@ internal static class BenchmarkCommand
         ReportFiles.RequireFilePath(json, "--json");
         var progress = new ConsoleProgress(io.Error);
         var models = ModelResolution.Resolve(modelArguments, progress);
+        IReadOnlyList<string>? labels = null;
+        foreach (var (name, directory) in models)
+        {
+            using var model = BertModel.Load(directory);
+            labels ??= model.Info.LabelNames;
+            RequireMeasurableLengths(settings.SequenceLengths, name, model.Info.MaxPositions);
+        }
+
         if (data is not null)
         {
             // The data file's labels are matched against the first model's, as evaluate does; only the texts are used.
-            IReadOnlyList<string> labels;
-            using (var first = BertModel.Load(models[0].Directory))
-            {
-                labels = first.Info.LabelNames;
-            }
-
-            settings = settings with { Texts = LabelledDataReader.Read(data.FullName, DataReadOptions.Default, labels).Texts };
+            settings = settings with { Texts = LabelledDataReader.Read(data.FullName, DataReadOptions.Default, labels!).Texts };
         }
 
         if (settings.Texts.Count == 0 && settings.SequenceLengths.Count == 0)
@@ -76,6 +78,20 @@ internal static class BenchmarkCommand
         WriteTable(io.Output, results);
         ReportFiles.WriteJson(report, json);
         return ExitCodes.Success;
+    }
+
+    // Refused before anything is measured, so that no figure is ever reported for a length that did not run.
+    private static void RequireMeasurableLengths(IReadOnlyList<int> lengths, string model, int maxPositions)
+    {
+        foreach (var length in lengths)
+        {
+            if (length < 2 || length > maxPositions)
+            {
+                throw new UsageException(
+                    $"--seq {length}: {model} accepts sequences of 2..{maxPositions} tokens ([CLS] and [SEP] included; "
+                    + $"config.json max_position_embeddings). Measure lengths from 2 up to {maxPositions}.");
+            }
+        }
     }
 
     private static void WriteTable(TextWriter output, IReadOnlyList<BenchmarkResult> results)

@@ -11,7 +11,7 @@ namespace FastBert.Tool.Commands;
 /// </summary>
 internal static class PredictCommand
 {
-    private const int ChunkSize = 32;
+    private const int MaxBatchSize = 32;
 
     public static Command Create()
     {
@@ -33,22 +33,11 @@ internal static class PredictCommand
         using var model = BertModel.Load(runnable, new BertModelOptions { MaxTokens = maxTokens });
         var labels = model.Info.LabelNames;
         var output = new JsonLineOutput(io.Output);
-        var chunk = new List<string>(ChunkSize);
 
-        // Streams: classify and flush every ChunkSize lines so a pipe sees results without waiting for EOF.
-        foreach (var text in JsonLineInput.ReadTexts(Cli.Input))
+        // Each answer is written as soon as its line arrives; only lines that are already waiting are batched.
+        foreach (var batch in JsonLineInput.ReadBatches(Cli.Input, MaxBatchSize))
         {
-            chunk.Add(text);
-            if (chunk.Count == ChunkSize)
-            {
-                WriteResults(model.ClassifyBatch(chunk), labels, output);
-                chunk.Clear();
-            }
-        }
-
-        if (chunk.Count > 0)
-        {
-            WriteResults(model.ClassifyBatch(chunk), labels, output);
+            WriteResults(model.ClassifyBatch(batch), labels, output);
         }
 
         output.Flush();

@@ -10,6 +10,8 @@ namespace FastBert.Tool.Commands;
 /// </summary>
 internal static class TokenizeCommand
 {
+    private const int MaxBatchSize = 256;
+
     public static Command Create()
     {
         var model = CommonOptions.Model();
@@ -27,19 +29,24 @@ internal static class TokenizeCommand
     {
         var tokenizer = BertTextTokenizer.FromModelDirectory(modelDirectory.FullName);
         var output = new JsonLineOutput(io.Output);
-        foreach (var text in JsonLineInput.ReadTexts(Cli.Input))
+        foreach (var batch in JsonLineInput.ReadBatches(Cli.Input, MaxBatchSize))
         {
-            var ids = tokenizer.Encode(text, maxTokens);
-            output.Write(json =>
+            foreach (var text in batch)
             {
-                json.WriteStartArray("input_ids");
-                foreach (var id in ids)
+                var ids = tokenizer.Encode(text, maxTokens);
+                output.Write(json =>
                 {
-                    json.WriteNumberValue(id);
-                }
+                    json.WriteStartArray("input_ids");
+                    foreach (var id in ids)
+                    {
+                        json.WriteNumberValue(id);
+                    }
 
-                json.WriteEndArray();
-            });
+                    json.WriteEndArray();
+                });
+            }
+
+            output.Flush(); // answered before waiting for more input
         }
 
         output.Flush();

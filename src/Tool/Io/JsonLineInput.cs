@@ -14,18 +14,52 @@ public sealed class InputLineException(int lineNumber, string message) : Excepti
 /// </summary>
 public static class JsonLineInput
 {
-    public static IEnumerable<string> ReadTexts(TextReader reader)
+    /// <summary>
+    /// The texts of the input as they arrive, in batches of the lines that have already arrived (at most
+    /// <paramref name="maxBatchSize"/>): a client that writes one line and waits gets a batch of one at once, a piped
+    /// file is handed out in full batches. A bad line ends the batch before it; the next step throws its
+    /// <see cref="InputLineException"/>, so the caller answers every good line before the error is reported.
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<string>> ReadBatches(TextReader reader, int maxBatchSize)
     {
-        var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        using var lines = new LineReadAhead(reader);
+        var batch = new List<string>(maxBatchSize);
+        while (lines.WaitForLine(out var line))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            InputLineException? bad = null;
+            while (true)
             {
-                continue;
+                if (!string.IsNullOrWhiteSpace(line.Text))
+                {
+                    try
+                    {
+                        batch.Add(ParseLine(line.Text, line.Number));
+                    }
+                    catch (InputLineException e)
+                    {
+                        bad = e;
+                        break;
+                    }
+                }
+
+                if (batch.Count == maxBatchSize || !lines.TryTakeLine(out line))
+                {
+                    break;
+                }
             }
 
-            yield return ParseLine(line, lineNumber);
+            if (batch.Count > 0)
+            {
+                yield return batch.ToArray();
+                batch.Clear();
+            }
+
+            if (bad is not null)
+            {
+                throw bad;
+            }
         }
     }
 
