@@ -77,7 +77,10 @@ public static class Cli
                 error.WriteLine($"fastbert: usage: {ex.Message}");
                 return ExitCodes.Usage;
             }
-            catch (Exception ex) when (ex is InputLineException or ModelLoadException or TokenizerLoadException or DirectoryNotFoundException or FileNotFoundException
+
+            // IOException and UnauthorizedAccessException: a file the command could not read or write (missing, no
+            // permission, disk full, a folder where a file should be); their messages name the path.
+            catch (Exception ex) when (ex is InputLineException or ModelLoadException or TokenizerLoadException or IOException or UnauthorizedAccessException
                 or ExportException or CheckpointFormatException or ConfigException or DataFormatException or InvalidDataException or QuantizationException
                 or TrainingException or TorchNativeException)
             {

@@ -48,6 +48,7 @@ public static class LabelledDataReader
             throw new ArgumentException("The model has no labels.", nameof(modelLabels));
         }
 
+        RequireFile(path);
         var text = File.ReadAllText(path);
         var matcher = new LabelMatcher(modelLabels, options);
         if (string.IsNullOrWhiteSpace(text))
@@ -98,6 +99,7 @@ public static class LabelledDataReader
 
     internal static List<(int Line, int Index)> ReadIndexEntries(string path)
     {
+        RequireFile(path);
         var entries = new List<(int Line, int Index)>();
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))
@@ -505,4 +507,13 @@ public static class LabelledDataReader
     };
 
     private static string Shorten(string value) => value.Length <= 40 ? value : value[..37] + "...";
+
+    // Reading a folder as a file fails with a misleading "access denied"; say what is wrong instead.
+    private static void RequireFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new DataFormatException(path, null, "this is a folder, not a data file; give the path of the file itself.");
+        }
+    }
 }

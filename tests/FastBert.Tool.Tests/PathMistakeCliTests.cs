@@ -2,12 +2,15 @@ using FastBert.Tests;
 
 namespace FastBert.Tool.Tests;
 
-/// <summary>A <c>--json</c> report path that cannot be a file is a usage error before any work, never a stack trace.</summary>
-public sealed class ReportPathCliTests : IDisposable
+/// <summary>
+/// Paths that name the wrong kind of thing — a folder as the <c>--json</c> report or the <c>--data</c> file, a Hub file
+/// outside the repository — are a clear error and exit code, never a stack trace.
+/// </summary>
+public sealed class PathMistakeCliTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "fastbert-cli-report-path", Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "fastbert-cli-path-mistakes", Guid.NewGuid().ToString("N"));
 
-    public ReportPathCliTests() => Directory.CreateDirectory(_root);
+    public PathMistakeCliTests() => Directory.CreateDirectory(_root);
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
@@ -54,6 +57,25 @@ public sealed class ReportPathCliTests : IDisposable
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.StartsWith("fastbert: usage: --files: '", error);
         Assert.Contains("is not a file path inside a repository", error);
+    }
+
+    [Theory]
+    [InlineData("evaluate", "--data")]
+    [InlineData("evaluate", "--indices")]
+    [InlineData("benchmark", "--data")]
+    [InlineData("quantize", "--data")]
+    public void DataPathThatIsAFolder_IsAnInputErrorSayingSo(string command, string option)
+    {
+        var folder = Path.Combine(_root, "data");
+        Directory.CreateDirectory(folder);
+        string[] arguments = option == "--indices"
+            ? [command, TestPaths.SmsModel, "--data", SmsData, "--indices", folder]
+            : [command, TestPaths.SmsModel, .. command == "quantize" ? new[] { "--output", Path.Combine(_root, "int8") } : [], option, folder];
+
+        var (exit, _, error) = CliRunner.Run(string.Empty, arguments);
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Equal($"fastbert: error: {folder}: this is a folder, not a data file; give the path of the file itself.", error.Trim());
     }
 
     private string[] Arguments(string command) => command switch
