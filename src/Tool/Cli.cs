@@ -3,6 +3,7 @@ using System.Reflection;
 using FastBert.Models.Checkpoints;
 using FastBert.Models.Configuration;
 using FastBert.Models.Data;
+using FastBert.Models.Export;
 using FastBert.Models.Hub;
 using FastBert.Models.Onnx;
 using FastBert.Models.Quantization;
@@ -82,7 +83,7 @@ public static class Cli
             // permission, disk full, a folder where a file should be); their messages name the path.
             catch (Exception ex) when (ex is InputLineException or ModelLoadException or TokenizerLoadException or IOException or UnauthorizedAccessException
                 or ExportException or CheckpointFormatException or ConfigException or DataFormatException or InvalidDataException or QuantizationException
-                or TrainingException or TorchNativeException)
+                or TrainingException or TorchNativeException or OutputFolderException)
             {
                 error.WriteLine($"fastbert: error: {ex.Message}");
                 return ExitCodes.InputError;

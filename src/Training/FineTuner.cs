@@ -30,6 +30,8 @@ public static class FineTuner
     public static TrainingResult Train(TrainingRequest request, IProgress<TrainingEvent>? progress = null, CancellationToken cancellation = default)
     {
         Validate(request);
+        using var output = OutputFolder.Begin(request.OutputDirectory, OutputKind.Training,
+            [request.BaseDirectory, request.TrainDataPath, request.ValidationDataPath], request.Force);
         TorchNative.EnsureLoaded();
         var total = Stopwatch.StartNew();
         torch.set_num_threads(Environment.ProcessorCount);
@@ -135,7 +137,8 @@ public static class FineTuner
                 keptEpoch = epoch;
                 keptProbabilities = probabilities;
                 var snapshot = Summarize(request, model, baseConfig, trainableCount, adapted, classWeights, epochs, keptEpoch, "running", total.Elapsed);
-                OutputFiles.ReplaceDirectory(request.OutputDirectory, folder => TrainedCheckpoint.Write(folder, request.BaseDirectory, model, snapshot, request.KeepAdapters));
+                output.Clear();
+                TrainedCheckpoint.Write(output.Directory, request.BaseDirectory, model, snapshot, request.KeepAdapters);
             }
 
             progress?.Report(new EpochCompleted(summary, keep));
@@ -153,8 +156,9 @@ public static class FineTuner
             return new TrainingResult(final, request.OutputDirectory, ModelWritten: false);
         }
 
-        TrainedCheckpoint.WriteSummary(request.OutputDirectory, final);
-        WriteReports(request, final, keptProbabilities);
+        TrainedCheckpoint.WriteSummary(output.Directory, final);
+        WriteReports(request, output.Directory, final, keptProbabilities);
+        output.Commit();
         return new TrainingResult(final, request.OutputDirectory, ModelWritten: true);
     }
 
@@ -253,13 +257,13 @@ public static class FineTuner
         TotalSeconds = elapsed.TotalSeconds,
     };
 
-    private static void WriteReports(TrainingRequest request, TrainingSummary summary, float[][]? probabilities)
+    private static void WriteReports(TrainingRequest request, string folder, TrainingSummary summary, float[][]? probabilities)
     {
         var evaluations = new List<Evaluation>();
         if (probabilities is not null)
         {
             var metrics = MetricsCalculator.Compute(request.Validation.Select(e => e.Label).ToList(), probabilities, request.Labels);
-            var weights = Path.Combine(request.OutputDirectory, "model.safetensors");
+            var weights = Path.Combine(folder, "model.safetensors");
             var model = new ModelRef($"epoch {summary.KeptEpoch}", Path.GetFullPath(request.OutputDirectory), new FileInfo(weights).Length);
             evaluations.Add(new Evaluation(model, summary.ValidationData!, metrics));
         }
@@ -273,9 +277,9 @@ public static class FineTuner
             Evaluations = evaluations,
             Training = summary,
         };
-        File.WriteAllText(Path.Combine(request.OutputDirectory, ReportRenderer.JsonFileName), report.ToJson() + "\n");
-        File.WriteAllText(Path.Combine(request.OutputDirectory, ReportRenderer.MarkdownFileName), MarkdownReportWriter.Write([report]));
-        File.WriteAllText(Path.Combine(request.OutputDirectory, ReportRenderer.HtmlFileName), HtmlReportWriter.Write([report]));
+        File.WriteAllText(Path.Combine(folder, ReportRenderer.JsonFileName), report.ToJson() + "\n");
+        File.WriteAllText(Path.Combine(folder, ReportRenderer.MarkdownFileName), MarkdownReportWriter.Write([report]));
+        File.WriteAllText(Path.Combine(folder, ReportRenderer.HtmlFileName), HtmlReportWriter.Write([report]));
     }
 
     private static void Validate(TrainingRequest request)
@@ -316,17 +320,6 @@ public static class FineTuner
         if (request.EarlyStoppingPatience is { } patience && (patience < 1 || request.Validation.Count == 0))
         {
             throw new TrainingException(patience < 1 ? "--early-stopping needs a patience of at least 1 epoch." : "--early-stopping needs validation data (--validation or --split).");
-        }
-
-        var full = Path.GetFullPath(request.OutputDirectory);
-        if (string.Equals(full.TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(request.BaseDirectory).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
-        {
-            throw new TrainingException($"--output {full} is the base model folder; write the trained model somewhere else.");
-        }
-
-        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !File.Exists(Path.Combine(full, TrainedCheckpoint.SummaryFileName)))
-        {
-            throw new TrainingException($"--output {full} exists and is not a fastbert training output (no {TrainedCheckpoint.SummaryFileName}); training replaces the folder, so choose a new or empty one.");
         }
     }
 

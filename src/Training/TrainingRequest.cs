@@ -25,7 +25,11 @@ public sealed record TrainingRequest
 
     public string? ValidationDataPath { get; init; }
 
+    /// <summary>Written when training ends (the kept epoch); fastbert's own earlier output there is replaced.</summary>
     public required string OutputDirectory { get; init; }
+
+    /// <summary>Replace an existing output folder that is not a fastbert training output (no train.json).</summary>
+    public bool Force { get; init; }
 
     public TrainingMode Mode { get; init; } = TrainingMode.Full;
 

@@ -101,7 +101,8 @@ public sealed class TrainCliTests : IDisposable
         var (exit, _, error) = CliRunner.Run(string.Empty, "train", "--base", TestPaths.SmsModel, "--data", SmsSample(10), "--output", precious);
 
         Assert.Equal(3, exit);
-        Assert.Contains("is not a fastbert training output", error, StringComparison.Ordinal);
+        Assert.Contains("already holds files fastbert did not write (notes.txt; no train.json)", error, StringComparison.Ordinal);
+        Assert.Contains("--force", error, StringComparison.Ordinal);
         Assert.Equal("keep me", File.ReadAllText(Path.Combine(precious, "notes.txt")));
     }
 

@@ -14,8 +14,11 @@ public sealed record ExportOptions
     /// <summary>Graph form; see <see cref="OnnxGraphForm"/>. Default: the measured faster exact one.</summary>
     public OnnxGraphForm Form { get; init; } = OnnxExporter.DefaultForm;
 
-    /// <summary>Replace an existing output folder. Default: true.</summary>
-    public bool Overwrite { get; init; } = true;
+    /// <summary>
+    /// Replace an existing output folder that fastbert did not write (no model.json). Default: false, such a folder
+    /// is refused; fastbert's own earlier output is always replaced.
+    /// </summary>
+    public bool Force { get; init; }
 
     /// <summary>Progress messages (one line each), e.g. for the console.</summary>
     public IProgress<string>? Progress { get; init; }
@@ -26,8 +29,8 @@ public sealed record ExportResult(string OutputDirectory, ModelDescription Model
 
 /// <summary>
 /// Turns a Hugging Face checkpoint folder (config.json + model.safetensors or pytorch_model.bin + vocab.txt) into
-/// a runnable model folder: model.onnx, tokenizer files, config.json and model.json. Writes into a temporary sibling
-/// folder and moves it into place only when everything succeeded, so a failure never leaves a partial folder.
+/// a runnable model folder: model.onnx, tokenizer files, config.json and model.json, written through an
+/// <see cref="OutputFolder"/>: a failure or a kill never leaves a partial folder, and a folder of the user's is refused.
 /// </summary>
 public static class OnnxExporter
 {
@@ -40,17 +43,21 @@ public static class OnnxExporter
         options ??= new ExportOptions();
         var stopwatch = Stopwatch.StartNew();
         var source = Path.GetFullPath(checkpointDirectory);
-        var target = Path.GetFullPath(outputDirectory);
         if (!Directory.Exists(source))
         {
             throw new ExportException($"{source}: checkpoint folder not found.");
         }
 
-        if (Directory.Exists(target) && !options.Overwrite)
-        {
-            throw new ExportException($"{target} already exists. Remove it or allow overwriting.");
-        }
+        using var output = OutputFolder.Begin(outputDirectory, OutputKind.Model, [source], options.Force);
+        var description = ExportInto(source, output.Directory, options);
+        options.Progress?.Report($"Writing {output.Target}");
+        output.Commit();
+        return new ExportResult(output.Target, description, stopwatch.Elapsed);
+    }
 
+    /// <summary>Writes the model folder's files into <paramref name="folder"/> (empty, created by the caller, who owns its placement).</summary>
+    internal static ModelDescription ExportInto(string source, string folder, ExportOptions options)
+    {
         var config = TransformerConfig.Load(Path.Combine(source, ModelFolder.ConfigFile));
         CheckpointTokenizer.Verify(source, config);
 
@@ -64,37 +71,19 @@ public static class OnnxExporter
             onnx = BuildOnnx(config, checkpoint, options.Form);
         }
 
-        var parent = Path.GetDirectoryName(target) ?? throw new ExportException($"{target} has no parent folder.");
-        Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
-        try
+        File.WriteAllBytes(Path.Combine(folder, ModelFolder.OnnxFile), onnx);
+        foreach (var file in ModelFolder.CarriedFiles)
         {
-            Directory.CreateDirectory(staging);
-            File.WriteAllBytes(Path.Combine(staging, ModelFolder.OnnxFile), onnx);
-            foreach (var file in ModelFolder.CarriedFiles)
+            var from = Path.Combine(source, file);
+            if (File.Exists(from))
             {
-                var from = Path.Combine(source, file);
-                if (File.Exists(from))
-                {
-                    OutputFiles.CopyWritable(from, Path.Combine(staging, file));
-                }
+                OutputFiles.CopyWritable(from, Path.Combine(folder, file));
             }
-
-            var description = ModelDescriptions.Create(config, staging, Path.GetFileName(weightsFile), options.Form, source);
-            description.Write(Path.Combine(staging, ModelDescription.FileName));
-            options.Progress?.Report($"Writing {target}");
-            OutputFiles.MoveIntoPlace(staging, target);
-            return new ExportResult(target, description, stopwatch.Elapsed);
         }
-        catch
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
 
-            throw;
-        }
+        var description = ModelDescriptions.Create(config, folder, Path.GetFileName(weightsFile), options.Form, source);
+        description.Write(Path.Combine(folder, ModelDescription.FileName));
+        return description;
     }
 
     /// <summary>The ONNX model bytes for a config and its weights; the same inputs give the same bytes.</summary>

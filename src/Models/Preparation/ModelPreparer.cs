@@ -15,8 +15,8 @@ namespace FastBert.Models.Preparation;
 
 /// <summary>
 /// The build-time pipeline behind <c>&lt;BertModel&gt;</c>: pull (Hub) or read (local) → export → quantize →
-/// validate → report → model.json, plus the lock file beside the manifest. The prepared folder is assembled in a
-/// temporary sibling and moved into place; model.json (the MSBuild stamp) exists only when every gate passed.
+/// validate → report → model.json, plus the lock file beside the manifest. The prepared folder is written through an
+/// <see cref="OutputFolder"/>; model.json (the MSBuild stamp) exists only when every gate passed.
 /// </summary>
 public static class ModelPreparer
 {
@@ -85,108 +85,90 @@ public static class ModelPreparer
             }
         }
 
-        var output = Path.GetFullPath(settings.OutputDirectory);
-        var parent = Path.GetDirectoryName(output)!;
-        Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(output)}.tmp-{Guid.NewGuid():N}");
-        try
+        using var output = OutputFolder.Begin(settings.OutputDirectory, OutputKind.PreparedModel,
+            [sourceDirectory, settings.ManifestPath, settings.ValidationData, settings.ValidationIndices], settings.Force);
+        var modelFolder = Path.Combine(output.ScratchDirectory, "model");
+        Directory.CreateDirectory(modelFolder);
+
+        // 4. Export, or quantize (which exports and guards itself).
+        QuantizationSummary? quantization = null;
+        if (settings.QuantizeMode == "int8")
         {
-            // 4. Export, or quantize (which exports and guards itself).
-            QuantizationSummary? quantization = null;
-            var modelFolder = Path.Combine(staging, "model");
-            if (settings.QuantizeMode == "int8")
+            if (!isCheckpoint)
             {
-                if (!isCheckpoint)
-                {
-                    throw new InvalidDataException($"{sourceDirectory}: quantize.mode int8 needs a checkpoint folder (config.json + model.safetensors or pytorch_model.bin), not a ready model.onnx.");
-                }
-
-                var quantized = Int8Quantizer.Quantize(new QuantizeRequest
-                {
-                    Source = sourceDirectory,
-                    OutputDirectory = modelFolder,
-                    Examples = dataset?.Examples.Select(e => (e.Text, e.Label)).ToList(),
-                    MaxAccuracyDrop = settings.MaxAccuracyDrop,
-                    Run = settings.Run,
-                    Progress = progress,
-                });
-                quantization = quantized.Summary;
-                if (!quantized.Accepted)
-                {
-                    failures.Add(new PrepareFailure(ManifestDiagnosticIds.QuantizationRefused, $"int8 quantization refused: {quantized.Summary.Reason}", settings.QuantizeLocation));
-                }
-            }
-            else if (isCheckpoint)
-            {
-                progress?.Report($"Exporting {sourceDirectory} to ONNX");
-                OnnxExporter.Export(sourceDirectory, modelFolder);
-            }
-            else
-            {
-                CopyReadyModel(sourceDirectory, modelFolder);
+                throw new InvalidDataException($"{sourceDirectory}: quantize.mode int8 needs a checkpoint folder (config.json + model.safetensors or pytorch_model.bin), not a ready model.onnx.");
             }
 
-            // 5. Validate and report.
-            var report = failures.Count == 0 && dataset is not null
-                ? Validate(settings, modelFolder, dataset, quantization, failures)
-                : new Report { Kind = "prepare", CreatedUtc = DateTimeOffset.UtcNow, Command = Command(settings), Machine = MachineDescription.Current(), Quantization = quantization };
-            File.WriteAllText(Path.Combine(staging, ReportRenderer.JsonFileName), report.ToJson() + "\n");
-            File.WriteAllText(Path.Combine(staging, ReportRenderer.MarkdownFileName), MarkdownReportWriter.Write([report]));
-            File.WriteAllText(Path.Combine(staging, ReportRenderer.HtmlFileName), HtmlReportWriter.Write([report]));
-
-            // 6. Move into place: model files at the top, model.json (the stamp) only when everything passed.
-            var final = Path.Combine(staging, "final");
-            Directory.CreateDirectory(final);
-            foreach (var reportFile in new[] { ReportRenderer.JsonFileName, ReportRenderer.MarkdownFileName, ReportRenderer.HtmlFileName })
+            var request = new QuantizeRequest
             {
-                File.Move(Path.Combine(staging, reportFile), Path.Combine(final, reportFile));
-            }
-
-            if (failures.Count == 0)
+                Source = sourceDirectory,
+                OutputDirectory = modelFolder,
+                Examples = dataset?.Examples.Select(e => (e.Text, e.Label)).ToList(),
+                MaxAccuracyDrop = settings.MaxAccuracyDrop,
+                Run = settings.Run,
+                Progress = progress,
+            };
+            var quantized = Int8Quantizer.QuantizeInto(request, Int8Quantizer.ResolveCheckpoint(sourceDirectory), modelFolder, output.ScratchDirectory);
+            quantization = quantized.Summary;
+            if (!quantized.Accepted)
             {
-                RecordProvenance(modelFolder, settings, commit, report.Evaluations.FirstOrDefault());
-                foreach (var file in Directory.GetFiles(modelFolder))
-                {
-                    File.Move(file, Path.Combine(final, Path.GetFileName(file)));
-                }
-            }
-
-            // The lock is an MSBuild input: it is written first, and the stamp (model.json) touched last, so that a
-            // successful prepare is not repeated by the next build.
-            LockFile? lockFile = null;
-            if (failures.Count == 0)
-            {
-                var evaluation = report.Evaluations.FirstOrDefault();
-                lockFile = new LockFile
-                {
-                    Source = settings.Source,
-                    ResolvedCommit = commit,
-                    Files = files,
-                    Labels = labels,
-                    Quantization = new LockQuantization(settings.QuantizeMode, settings.QuantizeMode == "int8" ? settings.MaxAccuracyDrop : null, quantization?.KeptFp32),
-                    Validation = evaluation is null ? null : new LockValidation(Path.GetFileName(evaluation.Data.Path), evaluation.Data.Examples, Math.Round(evaluation.Metrics.Accuracy, 6), Math.Round(evaluation.Metrics.Macro.F1, 6)),
-                };
-                lockFile.WriteIfChanged(lockPath);
-            }
-
-            OutputFiles.MoveIntoPlace(final, output);
-            var reportHtml = Path.Combine(output, ReportRenderer.HtmlFileName);
-            if (failures.Count > 0)
-            {
-                return new PrepareResult(false, output, failures, reportHtml, null);
-            }
-
-            // The stamp is the newest output: later than the lock file and every other input.
-            File.SetLastWriteTimeUtc(Path.Combine(output, ModelDescription.FileName), DateTime.UtcNow);
-            return new PrepareResult(true, output, [], reportHtml, lockFile);
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
+                failures.Add(new PrepareFailure(ManifestDiagnosticIds.QuantizationRefused, $"int8 quantization refused: {quantized.Summary.Reason}", settings.QuantizeLocation));
             }
         }
+        else if (isCheckpoint)
+        {
+            progress?.Report($"Exporting {sourceDirectory} to ONNX");
+            OnnxExporter.ExportInto(Path.GetFullPath(sourceDirectory), modelFolder, new ExportOptions());
+        }
+        else
+        {
+            CopyReadyModel(sourceDirectory, modelFolder);
+        }
+
+        // 5. Validate and report: the report always, the model files (with model.json, the stamp) only when every gate passed.
+        var report = failures.Count == 0 && dataset is not null
+            ? Validate(settings, modelFolder, dataset, quantization, failures)
+            : new Report { Kind = "prepare", CreatedUtc = DateTimeOffset.UtcNow, Command = Command(settings), Machine = MachineDescription.Current(), Quantization = quantization };
+        File.WriteAllText(Path.Combine(output.Directory, ReportRenderer.JsonFileName), report.ToJson() + "\n");
+        File.WriteAllText(Path.Combine(output.Directory, ReportRenderer.MarkdownFileName), MarkdownReportWriter.Write([report]));
+        File.WriteAllText(Path.Combine(output.Directory, ReportRenderer.HtmlFileName), HtmlReportWriter.Write([report]));
+        if (failures.Count == 0)
+        {
+            RecordProvenance(modelFolder, settings, commit, report.Evaluations.FirstOrDefault());
+            foreach (var file in Directory.GetFiles(modelFolder))
+            {
+                File.Move(file, Path.Combine(output.Directory, Path.GetFileName(file)));
+            }
+        }
+
+        // The lock is an MSBuild input: it is written first, and the stamp (model.json) touched last, so that a
+        // successful prepare is not repeated by the next build.
+        LockFile? lockFile = null;
+        if (failures.Count == 0)
+        {
+            var evaluation = report.Evaluations.FirstOrDefault();
+            lockFile = new LockFile
+            {
+                Source = settings.Source,
+                ResolvedCommit = commit,
+                Files = files,
+                Labels = labels,
+                Quantization = new LockQuantization(settings.QuantizeMode, settings.QuantizeMode == "int8" ? settings.MaxAccuracyDrop : null, quantization?.KeptFp32),
+                Validation = evaluation is null ? null : new LockValidation(Path.GetFileName(evaluation.Data.Path), evaluation.Data.Examples, Math.Round(evaluation.Metrics.Accuracy, 6), Math.Round(evaluation.Metrics.Macro.F1, 6)),
+            };
+            lockFile.WriteIfChanged(lockPath);
+        }
+
+        output.Commit();
+        var reportHtml = Path.Combine(output.Target, ReportRenderer.HtmlFileName);
+        if (failures.Count > 0)
+        {
+            return new PrepareResult(false, output.Target, failures, reportHtml, null);
+        }
+
+        // The stamp is the newest output: later than the lock file and every other input.
+        File.SetLastWriteTimeUtc(Path.Combine(output.Target, ModelDescription.FileName), DateTime.UtcNow);
+        return new PrepareResult(true, output.Target, [], reportHtml, lockFile);
     }
 
     private static Report Validate(PrepareSettings settings, string modelFolder, LabelledDataset dataset, QuantizationSummary? quantization, List<PrepareFailure> failures)

@@ -59,6 +59,9 @@ public sealed record PrepareSettings
     /// <summary>Where the prepared model, report and stamp go (e.g. obj/Debug/net10.0/fastbert/spam).</summary>
     public required string OutputDirectory { get; init; }
 
+    /// <summary>Replace an existing output folder that fastbert did not write (neither model.json nor a prepare report.json).</summary>
+    public bool Force { get; init; }
+
     /// <summary>Never use the network (cache only).</summary>
     public bool Offline { get; init; }
 

@@ -49,17 +49,24 @@ public static class Int8Quantizer
         Validate(request);
         var stopwatch = Stopwatch.StartNew();
         var checkpointDirectory = ResolveCheckpoint(request.Source);
-        var target = Path.GetFullPath(request.OutputDirectory);
-        if (PathsEqual(target, checkpointDirectory) || PathsEqual(target, Path.GetFullPath(request.Source)))
+        using var output = OutputFolder.Begin(request.OutputDirectory, OutputKind.Model, [request.Source, checkpointDirectory], request.Force);
+        var result = QuantizeInto(request, checkpointDirectory, output.Directory, output.ScratchDirectory);
+        if (result.Accepted)
         {
-            throw new QuantizationException($"{target}: the output folder cannot be the source folder.");
+            request.Progress?.Report($"Writing {output.Target}");
+            output.Commit();
         }
 
-        if (Directory.Exists(target) && !request.Overwrite)
-        {
-            throw new QuantizationException($"{target} already exists. Remove it or allow overwriting.");
-        }
+        return result with { OutputDirectory = result.Accepted ? output.Target : null, Elapsed = stopwatch.Elapsed };
+    }
 
+    /// <summary>
+    /// Quantizes into <paramref name="folder"/> (empty, created by the caller, who owns its placement), evaluating
+    /// the candidate layouts under <paramref name="scratch"/>. When the result is not accepted the folder stays empty.
+    /// </summary>
+    internal static QuantizeResult QuantizeInto(QuantizeRequest request, string checkpointDirectory, string folder, string scratch)
+    {
+        Validate(request);
         var config = TransformerConfig.Load(Path.Combine(checkpointDirectory, "config.json"));
         CheckpointTokenizer.Verify(checkpointDirectory, config);
 
@@ -74,9 +81,7 @@ public static class Int8Quantizer
             }
         }
 
-        var parent = Path.GetDirectoryName(target) ?? throw new QuantizationException($"{target} has no parent folder.");
-        Directory.CreateDirectory(parent);
-        var work = Path.Combine(parent, $".{Path.GetFileName(target)}.quantize-{Guid.NewGuid():N}");
+        var work = Path.Combine(scratch, $"quantize-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         try
         {
@@ -86,11 +91,13 @@ public static class Int8Quantizer
             var result = session.Run();
             if (result.Accepted)
             {
-                request.Progress?.Report($"Writing {target}");
-                OutputFiles.MoveIntoPlace(session.AcceptedFolder!, target);
+                foreach (var file in Directory.GetFiles(session.AcceptedFolder!))
+                {
+                    File.Move(file, Path.Combine(folder, Path.GetFileName(file)));
+                }
             }
 
-            return result with { OutputDirectory = result.Accepted ? target : null, Elapsed = stopwatch.Elapsed };
+            return result;
         }
         finally
         {
@@ -185,9 +192,6 @@ public static class Int8Quantizer
             throw new ArgumentException("Examples is empty: pass labelled examples, or null to write the int8 model without an accuracy check.", nameof(request));
         }
     }
-
-    private static bool PathsEqual(string a, string b) =>
-        string.Equals(Path.TrimEndingDirectorySeparator(a), Path.TrimEndingDirectorySeparator(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 

@@ -34,8 +34,11 @@ public sealed record QuantizeRequest
     /// <summary>7-bit weights (±63), for CPUs without VNNI. Default: false.</summary>
     public bool ReduceRange { get; init; }
 
-    /// <summary>Replace an existing output folder when the result is accepted. Default: true.</summary>
-    public bool Overwrite { get; init; } = true;
+    /// <summary>
+    /// Replace an existing output folder that fastbert did not write (no model.json) when the result is accepted.
+    /// Default: false, such a folder is refused; fastbert's own earlier output is always replaced.
+    /// </summary>
+    public bool Force { get; init; }
 
     /// <summary>How the app will run the model (token limit, lowercasing): the guard measures with these. Default: the model's own.</summary>
     public RunSettings Run { get; init; } = RunSettings.Default;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using FastBert.Models.Export;
 
 namespace FastBert.Models.Reports;
 
@@ -21,11 +22,12 @@ public static class ReportRenderer
     /// <summary>
     /// Reads and checks every input first; a missing, unreadable or malformed file fails with an
     /// <see cref="InvalidDataException"/> (or <see cref="FileNotFoundException"/>) naming it, and nothing is written.
-    /// Then writes report.md, report.html and report.json, each to a temporary file in
-    /// <paramref name="outputDirectory"/> moved into place. report.json is the input unchanged when there is one
+    /// Then writes report.md, report.html and report.json as the folder <paramref name="outputDirectory"/>, through an
+    /// <see cref="OutputFolder"/>: an earlier report there is replaced, a folder of other files is refused unless
+    /// <paramref name="force"/>, an output holding an input is refused. report.json is the input unchanged when there is one
     /// input, otherwise a JSON array of the inputs in the given order (fields this version does not know are kept).
     /// </summary>
-    public static RenderedReport RenderToDirectory(IReadOnlyList<string> jsonPaths, string outputDirectory)
+    public static RenderedReport RenderToDirectory(IReadOnlyList<string> jsonPaths, string outputDirectory, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(jsonPaths);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
@@ -45,37 +47,14 @@ public static class ReportRenderer
         var html = HtmlReportWriter.Write(reports);
         var json = inputs.Count == 1 ? inputs[0].Json : MergeAsArray(inputs.Select(i => i.Json));
 
-        var directory = Path.GetFullPath(outputDirectory);
-        Directory.CreateDirectory(directory);
-        var markdownPath = Path.Combine(directory, MarkdownFileName);
-        var htmlPath = Path.Combine(directory, HtmlFileName);
-        var jsonPath = Path.Combine(directory, JsonFileName);
-        var pending = new List<(string Temp, string Target)>();
-        try
-        {
-            foreach (var (target, content) in new[] { (markdownPath, markdown), (htmlPath, html), (jsonPath, EndWithNewline(json)) })
-            {
-                var temp = Path.Combine(directory, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
-                pending.Add((temp, target));
-                File.WriteAllText(temp, content, Utf8NoBom);
-            }
-
-            foreach (var (temp, target) in pending)
-            {
-                File.Move(temp, target, overwrite: true);
-            }
-        }
-        finally
-        {
-            foreach (var (temp, _) in pending)
-            {
-                if (File.Exists(temp))
-                {
-                    File.Delete(temp);
-                }
-            }
-        }
-
+        using var output = OutputFolder.Begin(outputDirectory, OutputKind.Report, jsonPaths, force);
+        File.WriteAllText(Path.Combine(output.Directory, MarkdownFileName), markdown, Utf8NoBom);
+        File.WriteAllText(Path.Combine(output.Directory, HtmlFileName), html, Utf8NoBom);
+        File.WriteAllText(Path.Combine(output.Directory, JsonFileName), EndWithNewline(json), Utf8NoBom);
+        output.Commit();
+        var markdownPath = Path.Combine(output.Target, MarkdownFileName);
+        var htmlPath = Path.Combine(output.Target, HtmlFileName);
+        var jsonPath = Path.Combine(output.Target, JsonFileName);
         return new RenderedReport(markdownPath, htmlPath, jsonPath, reports);
     }
 

@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FastBert.Manifest;
+using FastBert.Models.Export;
 using FastBert.Models.Preparation;
 
 namespace FastBert.Tool.Commands;
 
 /// <summary>
-/// <c>fastbert prepare &lt;manifest&gt; --output &lt;dir&gt; [--offline] [--cache-dir D] [--json]</c>: what the build runs
+/// <c>fastbert prepare &lt;manifest&gt; --output &lt;dir&gt; [--offline] [--cache-dir D] [--force] [--json]</c>: what the build runs
 /// for each <c>&lt;BertModel&gt;</c>: pull or read → export → quantize → validate → report → model.json, and the lock
 /// file beside the manifest. Problems are printed in MSBuild's canonical form (<c>spam.yaml(12,3): error FB0301: …</c>)
 /// so the build shows them at the manifest line. Exit 0 ok, 2 a gate failed, 3 input error, 4 network error.
@@ -22,15 +23,16 @@ internal static class PrepareCommand
         var offline = new Option<bool>("--offline") { Description = "Never use the network: Hub models come from the cache (like HF_HUB_OFFLINE=1)." };
         var cacheDir = new Option<DirectoryInfo?>("--cache-dir") { Description = "Hugging Face cache folder (default: HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub)." };
         var json = new Option<bool>("--json") { Description = "Print a JSON summary on stdout." };
+        var force = ForceOption.Create("model.json or a prepare report.json");
         var command = new Command("prepare", "Prepare a manifest's model for the build: pull, export, quantize, validate, report, lock.\nExample: fastbert prepare spam.yaml --output obj/fastbert/spam")
         {
-            manifest, output, offline, cacheDir, json,
+            manifest, output, offline, cacheDir, force, json,
         };
-        command.SetAction((parse, cancellation) => RunAsync(parse.GetRequiredValue(manifest), parse.GetRequiredValue(output), parse.GetValue(offline), parse.GetValue(cacheDir), parse.GetValue(json), parse.InvocationConfiguration, cancellation));
+        command.SetAction((parse, cancellation) => RunAsync(parse.GetRequiredValue(manifest), parse.GetRequiredValue(output), parse.GetValue(offline), parse.GetValue(cacheDir), parse.GetValue(force), parse.GetValue(json), parse.InvocationConfiguration, cancellation));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo manifestFile, DirectoryInfo output, bool offline, DirectoryInfo? cacheDir, bool json, InvocationConfiguration io, CancellationToken cancellation)
+    private static async Task<int> RunAsync(FileInfo manifestFile, DirectoryInfo output, bool offline, DirectoryInfo? cacheDir, bool force, bool json, InvocationConfiguration io, CancellationToken cancellation)
     {
         var path = manifestFile.FullName;
         if (!manifestFile.Exists)
@@ -50,7 +52,7 @@ internal static class PrepareCommand
             return ExitCodes.InputError;
         }
 
-        var settings = ToSettings(manifest, output.FullName, offline, cacheDir?.FullName, new Io.ConsoleProgress(io.Error));
+        var settings = ToSettings(manifest, output.FullName, offline, cacheDir?.FullName, new Io.ConsoleProgress(io.Error)) with { Force = force };
         PrepareResult result;
         try
         {
@@ -58,8 +60,9 @@ internal static class PrepareCommand
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Input, network and format errors all land at the manifest, where the build shows them.
-            WriteError(io.Output, path, At(manifest.ModelSourceSpan), ManifestDiagnosticIds.PrepareFailed, ex.Message);
+            // Input, network and format errors all land at the manifest, where the build shows them; a refused
+            // --output is not the source's fault.
+            WriteError(io.Output, path, ex is OutputFolderException ? ManifestLocation.Start : At(manifest.ModelSourceSpan), ManifestDiagnosticIds.PrepareFailed, ex.Message);
             return ex is Models.Hub.HubNetworkException or Models.Hub.HubOfflineException ? ExitCodes.NetworkError : ExitCodes.InputError;
         }
 

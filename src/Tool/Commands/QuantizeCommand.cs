@@ -11,7 +11,7 @@ namespace FastBert.Tool.Commands;
 
 /// <summary>
 /// <c>fastbert quantize &lt;model&gt; --output &lt;dir&gt; [--data F] [--max-accuracy-drop 0.005] [--per-channel]
-/// [--reduce-range] [--json FILE]</c>: dynamic int8, guarded by accuracy on the data. Exit code 2 when no int8 layout
+/// [--reduce-range] [--force] [--json FILE]</c>: dynamic int8, guarded by accuracy on the data. Exit code 2 when no int8 layout
 /// stays within the budget (nothing is written).
 /// </summary>
 internal static class QuantizeCommand
@@ -19,7 +19,8 @@ internal static class QuantizeCommand
     public static Command Create()
     {
         var model = new Argument<DirectoryInfo>("model") { Description = "Checkpoint folder, or a folder exported by fastbert (its model.json names the checkpoint)." };
-        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder for the int8 model (written only when accepted).", Required = true };
+        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder for the int8 model (written only when accepted; an earlier fastbert model there is replaced, a folder of other files needs --force).", Required = true };
+        var force = ForceOption.Create("model.json");
         var data = DataOptions.Data(required: false);
         var indices = DataOptions.Indices();
         var format = DataOptions.Format();
@@ -30,7 +31,7 @@ internal static class QuantizeCommand
         var json = new Option<FileInfo?>("--json") { Description = "Write the report contract (fastbert.report/v1) with the quantization summary." };
         var command = new Command("quantize", "Quantize a model to dynamic int8 (MatMul weights per channel, word embeddings per row), guarded by accuracy.\nExample: fastbert quantize ./checkpoint --output ./int8 --data val.tsv --max-accuracy-drop 0.005")
         {
-            model, output, data, indices, maxDrop, minAgreement, perChannel, reduceRange, json,
+            model, output, data, indices, maxDrop, minAgreement, perChannel, reduceRange, force, json,
         };
         format.AddTo(command);
         command.SetAction(parse =>
@@ -60,6 +61,7 @@ internal static class QuantizeCommand
                 MinArgmaxAgreement = parse.GetValue(minAgreement),
                 PerChannel = parse.GetValue(perChannel),
                 ReduceRange = parse.GetValue(reduceRange),
+                Force = parse.GetValue(force),
                 Progress = progress,
             });
             ReportFiles.WriteJson(new Report

@@ -14,7 +14,7 @@ namespace FastBert.Tool.Commands;
 /// <summary>
 /// <c>fastbert train --base DIR --data F [--validation F | --validation-indices F | --split 0.15 --stratify] [--labels a,b]
 /// --mode full|head|lora [--lora-rank 8 --lora-alpha 16 --lora-targets query,value] --epochs N --lr X --batch N
-/// --max-tokens N --seed N [--class-weights auto] [--early-stopping N] [--from-scratch] [--keep-adapters] --output DIR [--json]</c>:
+/// --max-tokens N --seed N [--class-weights auto] [--early-stopping N] [--from-scratch] [--keep-adapters] --output DIR [--force] [--json]</c>:
 /// fine-tunes with TorchSharp and writes a Hugging Face checkpoint folder plus train.json and report.{json,md,html}.
 /// </summary>
 internal static class TrainCommand
@@ -47,15 +47,16 @@ internal static class TrainCommand
         var clip = new Option<double>("--clip") { Description = "Clip the gradients' global L2 norm to this (0: off).", DefaultValueFactory = _ => 1.0 };
         var classWeights = new Option<string>("--class-weights") { Description = "none | auto (weight each class's loss by N / (classes · count)).", DefaultValueFactory = _ => "none" };
         var earlyStopping = new Option<int?>("--early-stopping") { Description = "Stop after N epochs without a better validation macro-F1 and keep the best epoch." };
-        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Where to write the trained checkpoint (replaced after every kept epoch).", Required = true };
+        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Where to write the trained checkpoint, when training ends (an earlier training output there is replaced; a folder of other files needs --force).", Required = true };
+        var force = ForceOption.Create("train.json");
         var json = new Option<bool>("--json") { Description = "Print train.json (schema fastbert.train/v1) to stdout instead of the table; no progress output." };
         var format = DataOptions.Format();
         var command = new Command(Name, "Fine-tune a BERT, DistilBERT or ELECTRA classifier (TorchSharp, CPU): full, frozen-encoder head or LoRA.\n"
             + "Example: fastbert train --base ./bert-tiny --data sms.tsv --split 0.15 --stratify --mode lora --epochs 3 --output ./spam-lora\n"
-            + "Ctrl+C stops after the current batch; the last completed epoch stays in --output.")
+            + "Ctrl+C stops after the current batch; the last kept epoch is written to --output.")
         {
             baseModel, fromScratch, data, validation, validationIndices, split, stratify, labels, mode, loraRank, loraAlpha, loraTargets, loraDropout,
-            keepAdapters, epochs, lr, batch, maxTokens, seed, weightDecay, warmup, clip, classWeights, earlyStopping, output, json,
+            keepAdapters, epochs, lr, batch, maxTokens, seed, weightDecay, warmup, clip, classWeights, earlyStopping, output, force, json,
         };
         format.AddTo(command);
         command.SetAction(parse =>
@@ -78,6 +79,7 @@ internal static class TrainCommand
                 TrainDataPath = dataFile,
                 ValidationDataPath = heldPath,
                 OutputDirectory = parse.GetRequiredValue(output).FullName,
+                Force = parse.GetValue(force),
                 Mode = trainingMode,
                 Lora = new LoraOptions(parse.GetValue(loraRank), parse.GetValue(loraAlpha), SplitList(parse.GetValue(loraTargets)), parse.GetValue(loraDropout)),
                 Epochs = parse.GetValue(epochs),

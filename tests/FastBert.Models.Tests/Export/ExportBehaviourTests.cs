@@ -86,7 +86,7 @@ public sealed class ExportBehaviourTests : IDisposable
         Assert.ThrowsAny<CheckpointFormatException>(() => OnnxExporter.Export(checkpoint, output));
 
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(output, "model.onnx")));
-        Assert.Empty(Directory.GetDirectories(_root, ".out.tmp-*"));
+        Assert.Empty(OutputFolder.Leftovers(output));
     }
 
     [Fact]
@@ -153,7 +153,8 @@ public sealed class ExportBehaviourTests : IDisposable
     private void AssertNothingWritten(string output)
     {
         Assert.False(Directory.Exists(output), $"{output} must not exist after a failed export");
-        Assert.Empty(Directory.GetDirectories(_root, $".{Path.GetFileName(output)}.tmp-*"));
+        Assert.Empty(OutputFolder.Leftovers(output));
+        Assert.Equal([], Directory.GetFileSystemEntries(_root, ".*"));
     }
 
     private static string Sha256(string path) =>

@@ -48,13 +48,13 @@ public sealed class QuantizationGuardTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
-    public void RefusedRun_LeavesAnExistingOutputFolderUntouched()
+    public void RefusedRun_LeavesAnExistingOutputFolderUntouched_EvenWithForce()
     {
         var target = Path.Combine(_root, "existing");
         Directory.CreateDirectory(target);
         File.WriteAllText(Path.Combine(target, "keep.txt"), "mine");
 
-        var result = Int8Quantizer.Quantize(new QuantizeRequest { Source = TestPaths.SmsModel, OutputDirectory = target, Examples = Sms(), MinArgmaxAgreement = 1.01 });
+        var result = Int8Quantizer.Quantize(new QuantizeRequest { Source = TestPaths.SmsModel, OutputDirectory = target, Examples = Sms(), MinArgmaxAgreement = 1.01, Force = true });
 
         Assert.False(result.Accepted);
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(target).Select(Path.GetFileName));

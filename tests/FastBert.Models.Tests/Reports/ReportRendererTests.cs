@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FastBert.Models.Export;
 using FastBert.Models.Reports;
 
 namespace FastBert.Models.Tests.Reports;
@@ -160,6 +161,35 @@ public sealed class ReportRendererTests : IDisposable
         Assert.DoesNotContain("| fp32 |", File.ReadAllText(rendered.MarkdownPath));
         Assert.Equal(3, Directory.GetFiles(output).Length);
         Assert.Empty(Directory.GetFiles(output, ".*"));
+    }
+
+    [Fact]
+    public void AFolderOfOtherFiles_IsRefusedAndKept_UnlessForced()
+    {
+        var output = Path.Combine(_root, "notes");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "todo.md"), "mine");
+        var input = WriteJson("a.json", SampleReports.SmsEvaluation().ToJson());
+
+        var error = Assert.Throws<OutputFolderException>(() => ReportRenderer.RenderToDirectory([input], output));
+
+        Assert.Contains("(todo.md; no report.json)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--force", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["todo.md"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
+
+        ReportRenderer.RenderToDirectory([input], output, force: true);
+        Assert.Equal(["report.html", "report.json", "report.md"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void AnOutputHoldingAnInput_IsRefused()
+    {
+        var input = WriteJson("a.json", SampleReports.SmsEvaluation().ToJson());
+
+        var error = Assert.Throws<OutputFolderException>(() => ReportRenderer.RenderToDirectory([input], _root, force: true));
+
+        Assert.Contains($"contains the input {input}", error.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(input));
     }
 
     private static string Edit(Report report, Action<System.Text.Json.Nodes.JsonNode> edit)
