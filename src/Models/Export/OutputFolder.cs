@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using FastBert.ModelFolders;
 
 namespace FastBert.Models.Export;
 
@@ -197,8 +198,8 @@ public sealed class OutputFolder : IDisposable
     /// <summary>Whether <paramref name="folder"/> carries the stamp fastbert writes for <paramref name="kind"/>.</summary>
     public static bool HasStamp(string folder, OutputKind kind) => kind switch
     {
-        OutputKind.Model => IsModelDescription(Path.Combine(folder, ModelDescription.FileName)),
-        OutputKind.PreparedModel => IsModelDescription(Path.Combine(folder, ModelDescription.FileName))
+        OutputKind.Model => IsModelDescription(Path.Combine(folder, ModelFolder.DescriptionFile)),
+        OutputKind.PreparedModel => IsModelDescription(Path.Combine(folder, ModelFolder.DescriptionFile))
             || IsReport(Path.Combine(folder, Reports.ReportRenderer.JsonFileName), "prepare"),
         OutputKind.Training => HasJsonSchema(Path.Combine(folder, "train.json"), "fastbert.train/"),
         OutputKind.Report => IsReport(Path.Combine(folder, Reports.ReportRenderer.JsonFileName), kind: null),
@@ -267,7 +268,7 @@ public sealed class OutputFolder : IDisposable
     {
         OutputKind.Training => "train.json",
         OutputKind.Report => Reports.ReportRenderer.JsonFileName,
-        _ => ModelDescription.FileName,
+        _ => ModelFolder.DescriptionFile,
     };
 
     /// <summary>Removes dead runs' containers for <paramref name="target"/>, restoring the old folder when the target is missing.</summary>
