@@ -1,8 +1,10 @@
 using FastBert.Manifest;
 using FastBert.ModelFolders;
 using FastBert.Models.Checkpoints;
+using FastBert.Models.Configuration;
 using FastBert.Models.Export;
 using FastBert.Models.Onnx;
+using FastBert.Models.Preparation;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -38,18 +40,23 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
     [Output]
     public ITaskItem[] ExportedModels { get; private set; } = [];
 
+    /// <summary>Lock files written for manifests without <c>labels:</c> (config.json's id2label), for the source generator.</summary>
+    [Output]
+    public ITaskItem[] LockFiles { get; private set; } = [];
+
     public override bool Execute()
     {
         var files = new List<ITaskItem>();
         var exported = new List<ITaskItem>();
         var prepare = new List<ITaskItem>();
+        var locks = new List<ITaskItem>();
         foreach (var manifestItem in Manifests)
         {
             try
             {
-                ResolveOne(manifestItem, files, exported, prepare);
+                ResolveOne(manifestItem, files, exported, prepare, locks);
             }
-            catch (Exception ex) when (ex is ExportException or CheckpointFormatException or CheckpointSecurityException or Models.Configuration.ConfigException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (IsModelError(ex))
             {
                 Log.LogError(null, ManifestDiagnosticIds.ModelUnreadable, null, manifestItem.GetMetadata("FullPath"), 0, 0, 0, 0, "model export failed: {0}", ex.Message);
             }
@@ -58,8 +65,12 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
         ModelFiles = files.ToArray();
         ExportedModels = exported.ToArray();
         PrepareModels = prepare.ToArray();
+        LockFiles = locks.ToArray();
         return !Log.HasLoggedErrors;
     }
+
+    private static bool IsModelError(Exception ex) =>
+        ex is ExportException or CheckpointFormatException or CheckpointSecurityException or ConfigException or InvalidDataException or IOException or UnauthorizedAccessException;
 
     /// <summary>
     /// Hub sources, quantization and validation gates run through <c>fastbert prepare</c> (the tool) in its own
@@ -90,7 +101,7 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
         return item;
     }
 
-    private void ResolveOne(ITaskItem manifestItem, List<ITaskItem> files, List<ITaskItem> exported, List<ITaskItem> prepare)
+    private void ResolveOne(ITaskItem manifestItem, List<ITaskItem> files, List<ITaskItem> exported, List<ITaskItem> prepare, List<ITaskItem> locks)
     {
         var manifestPath = manifestItem.GetMetadata("FullPath");
         if (!File.Exists(manifestPath))
@@ -125,9 +136,17 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
         if (ModelFolder.Inspect(sourceDirectory) == ModelFolderContents.Checkpoint)
         {
             modelDirectory = Path.Combine(IntermediateDirectory, modelName);
-            if (ExportIfStale(manifestPath, sourceDirectory, modelDirectory))
+            try
             {
-                exported.Add(new TaskItem(manifestPath));
+                if (ExportIfStale(manifestPath, sourceDirectory, modelDirectory))
+                {
+                    exported.Add(new TaskItem(manifestPath));
+                }
+            }
+            catch (Exception ex) when (IsModelError(ex))
+            {
+                LogAtSource(manifestPath, span, ManifestDiagnosticIds.ModelUnreadable, $"model.source '{manifest.ModelSource}' could not be exported: {ex.Message}");
+                return;
             }
         }
 
@@ -136,6 +155,11 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
         {
             LogAtSource(manifestPath, span, ManifestDiagnosticIds.ModelFilesMissing,
                 $"model.source '{manifest.ModelSource}' lacks {string.Join(", ", missing)}. A model folder needs {string.Join(", ", ModelFolder.RequiredRuntimeFiles)}; a checkpoint folder needs config.json, model.safetensors or pytorch_model.bin, and vocab.txt.");
+            return;
+        }
+
+        if (!CheckLabels(manifest, modelDirectory, locks))
+        {
             return;
         }
 
@@ -151,6 +175,69 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
                 files.Add(item);
             }
         }
+    }
+
+    // The build reads the model the app will load, so what would fail at run time fails here, at the manifest's line:
+    // a broken model.onnx or config.json at model.source, labels that disagree with the model at labels.
+    private bool CheckLabels(ClassifierManifest manifest, string modelDirectory, List<ITaskItem> locks)
+    {
+        IReadOnlyList<string>? modelLabels;
+        int? outputWidth;
+        try
+        {
+            modelLabels = TransformerConfig.Load(Path.Combine(modelDirectory, ModelFolder.ConfigFile)).Id2Label;
+            outputWidth = OnnxModelSummary.Read(Path.Combine(modelDirectory, ModelFolder.OnnxFile)).OutputWidth;
+        }
+        catch (Exception ex) when (ex is ConfigException or InvalidDataException or IOException)
+        {
+            LogAtSource(manifest.Path, manifest.ModelSourceSpan, ManifestDiagnosticIds.ModelUnreadable, $"model.source '{manifest.ModelSource}': {ex.Message}");
+            return false;
+        }
+
+        if (LabelAgreement.ModelProblem(modelLabels, outputWidth) is { } modelProblem)
+        {
+            LogAtSource(manifest.Path, manifest.ModelSourceSpan, ManifestDiagnosticIds.ModelUnreadable, $"model.source '{manifest.ModelSource}': {modelProblem} Fix id2label in config.json.");
+            return false;
+        }
+
+        if (manifest.LabelSource == LabelSource.Missing)
+        {
+            // No labels: in the manifest: the lock file beside it records config.json's id2label for the generator
+            // (without id2label the generator reports FB0004 and asks for labels).
+            if (modelLabels is not null)
+            {
+                locks.Add(new TaskItem(RecordLabels(manifest, modelLabels)));
+            }
+
+            return true;
+        }
+
+        if (LabelAgreement.Problem(manifest.Labels.Select(l => l.Name).ToList(), modelLabels, outputWidth) is { } problem)
+        {
+            LogAtSource(manifest.Path, manifest.LabelsSpan ?? manifest.ModelSourceSpan, ManifestDiagnosticIds.LabelMismatch, problem);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string RecordLabels(ClassifierManifest manifest, IReadOnlyList<string> modelLabels)
+    {
+        var path = manifest.LockFilePath;
+        var existing = LockFile.TryRead(path);
+        if (existing is not null && existing.Source == manifest.ModelSource && existing.Labels.SequenceEqual(modelLabels, StringComparer.Ordinal))
+        {
+            return path;
+        }
+
+        new LockFile
+        {
+            Source = manifest.ModelSource,
+            Files = FileHashes.OfFiles(manifest.ResolveModelDirectory()!, ModelFolder.AllFiles),
+            Labels = modelLabels,
+            Quantization = new LockQuantization("none", null, null),
+        }.WriteIfChanged(path);
+        return path;
     }
 
     // model.json is the stamp: newer than every input means the export is up to date.

@@ -40,6 +40,9 @@ public sealed record ClassifierManifest(
     /// <summary>Where <see cref="Labels"/> came from.</summary>
     public LabelSource LabelSource { get; init; } = LabelSource.Manifest;
 
+    /// <summary>Where the <c>labels</c> key is; <see langword="null"/> when the manifest has none (labels from the lock file).</summary>
+    public ManifestSpan? LabelsSpan { get; init; }
+
     /// <summary>The lock file the labels were read from when <see cref="LabelSource"/> is <see cref="LabelSource.LockFile"/>; otherwise <see langword="null"/>.</summary>
     public string? LabelsLockFile { get; init; }
 

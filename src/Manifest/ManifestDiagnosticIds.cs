@@ -95,6 +95,9 @@ public static class ManifestDiagnosticIds
     /// <summary>The manifest's labels disagree with the model's (count, names or order).</summary>
     public const string LabelMismatch = "FB0306";
 
+    /// <summary>validate.data or validate.indices is missing, unreadable, or not valid labelled data.</summary>
+    public const string ValidationDataUnreadable = "FB0307";
+
     /// <summary>Every id, in order.</summary>
     public static IReadOnlyList<string> All { get; } = new[]
     {
@@ -103,6 +106,7 @@ public static class ManifestDiagnosticIds
         ModelNameClash, InvalidHubReference, InvalidLockFile, InternalError,
         ManifestNotFound, ModelFolderNotFound, ModelFilesMissing, ModelUnreadable,
         PrepareFailed, AccuracyGate, QuantizationRefused, MacroF1Gate, LatencyGate, LockMismatch, LabelMismatch,
+        ValidationDataUnreadable,
     };
 
     /// <summary>The help page anchor of an id.</summary>
@@ -181,7 +185,8 @@ public static class ManifestMessages
     public static string MissingLabelsAndLockFile(string lockFileName) =>
         "Labels missing: the manifest has no 'labels' key and there is no lock file '" + lockFileName
         + "' beside it. Write the model's labels in output order, like '" + LabelsExample
-        + "', or build once so `fastbert prepare` records the checkpoint's id2label in " + lockFileName + ".";
+        + "'. The build records model.source's config.json id2label in " + lockFileName
+        + " before compiling when it has one: if you see this, config.json has no id2label or the model could not be read (see the errors before this one).";
 
     /// <summary>FB0004 for labels when the manifest has none and its lock file lists none.</summary>
     public static string LockFileWithoutLabels(string lockFileName) =>

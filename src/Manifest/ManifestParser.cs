@@ -242,6 +242,7 @@ public static class ManifestParser
 
         private string? _className;
         private ManifestSpan? _classNameSpan;
+        private ManifestSpan? _labelsSpan;
         private string? _namespace;
         private string? _modelSource;
         private ManifestSpan _modelSourceSpan;
@@ -314,6 +315,7 @@ public static class ManifestParser
                         ReadModel(keyNode, value);
                         break;
                     case Keys.Labels:
+                        _labelsSpan = Span(keyNode);
                         ReadLabels(value);
                         break;
                     case Keys.Tokenizer:
@@ -917,6 +919,7 @@ public static class ManifestParser
             {
                 HubModel = _hubModel,
                 LabelSource = _labelsMissing ? LabelSource.Missing : LabelSource.Manifest,
+                LabelsSpan = _labelsSpan,
                 Quantize = _quantize,
                 Validate = _validate,
             };

@@ -172,8 +172,9 @@ public sealed class DiagnosticTests
         var diagnostic = AssertSingle(ManifestDiagnosticIds.MissingKey, "[||]# no labels\nmodel: { source: m }\n");
         Assert.Equal(
             "Labels missing: the manifest has no 'labels' key and there is no lock file 'spam.lock.json' beside it. "
-            + "Write the model's labels in output order, like 'labels: [ham, spam]', or build once so `fastbert prepare` "
-            + "records the checkpoint's id2label in spam.lock.json.",
+            + "Write the model's labels in output order, like 'labels: [ham, spam]'. The build records model.source's config.json "
+            + "id2label in spam.lock.json before compiling when it has one: if you see this, config.json has no id2label or the "
+            + "model could not be read (see the errors before this one).",
             diagnostic.GetMessage());
         AssertPosition(diagnostic, 0, 0, 0, 0);
     }

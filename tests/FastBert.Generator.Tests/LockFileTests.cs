@@ -135,7 +135,7 @@ public sealed class LockFileTests
         Assert.StartsWith("Labels missing:", message, StringComparison.Ordinal);
         Assert.Contains("write the model's labels in output order, like 'labels: [ham, spam]'", message, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("no lock file 'sms-spam.lock.json' beside it", message, StringComparison.Ordinal);
-        Assert.Contains("build once so `fastbert prepare` records the checkpoint's id2label in sms-spam.lock.json", message, StringComparison.Ordinal);
+        Assert.Contains("The build records model.source's config.json id2label in sms-spam.lock.json before compiling", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -63,25 +63,40 @@ public static class ModelPreparer
             }
         }
 
-        // 2. Labels: the manifest's, else the checkpoint's id2label.
-        var isCheckpoint = ModelFolder.Inspect(sourceDirectory) == ModelFolderContents.Checkpoint;
-        var configLabels = File.Exists(Path.Combine(sourceDirectory, "config.json"))
-            ? TransformerConfig.Load(Path.Combine(sourceDirectory, "config.json")).Id2Label
+        // 2. Labels: the manifest's, else the checkpoint's id2label; the manifest's must fit the model.
+        var contents = ModelFolder.Inspect(sourceDirectory);
+        var configLabels = File.Exists(Path.Combine(sourceDirectory, ModelFolder.ConfigFile))
+            ? TransformerConfig.Load(Path.Combine(sourceDirectory, ModelFolder.ConfigFile)).Id2Label
             : null;
         var labels = settings.Labels ?? configLabels ?? throw new InvalidDataException($"{sourceDirectory}: no labels in the manifest and no id2label in config.json. Write labels: [...] in the manifest.");
-        if (configLabels is not null && configLabels.Count != labels.Count)
+        if (settings.Labels is not null && LabelAgreement.Problem(settings.Labels, configLabels, outputWidth: null) is { } labelProblem)
         {
-            return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.LabelMismatch, $"the manifest lists {labels.Count} labels but the model has {configLabels.Count} ({string.Join(", ", configLabels)}).", ManifestLocation.Start));
+            return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.LabelMismatch, labelProblem, settings.LabelsLocation));
         }
 
-        // 3. Validation data (needed by the quantization guard too).
+        // 3. Validation data (needed by the quantization guard too), reported at validate.data / validate.indices.
         LabelledDataset? dataset = null;
         if (settings.ValidationData is { } dataPath)
         {
-            dataset = LabelledDataReader.Read(dataPath, new DataReadOptions { TextColumn = settings.TextColumn, LabelColumn = settings.LabelColumn }, labels);
+            try
+            {
+                dataset = LabelledDataReader.Read(dataPath, new DataReadOptions { TextColumn = settings.TextColumn, LabelColumn = settings.LabelColumn }, labels);
+            }
+            catch (Exception ex) when (ex is DataFormatException or IOException or UnauthorizedAccessException)
+            {
+                return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.ValidationDataUnreadable, DataProblem("validate.data", dataPath, ex), settings.ValidationDataLocation));
+            }
+
             if (settings.ValidationIndices is { } indices)
             {
-                dataset = dataset.Select(LabelledDataReader.ReadIndices(indices));
+                try
+                {
+                    dataset = dataset.Select(LabelledDataReader.ReadIndices(indices));
+                }
+                catch (Exception ex) when (ex is DataFormatException or IOException or UnauthorizedAccessException or ArgumentException)
+                {
+                    return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.ValidationDataUnreadable, DataProblem("validate.indices", indices, ex), settings.ValidationIndicesLocation));
+                }
             }
         }
 
@@ -94,9 +109,12 @@ public static class ModelPreparer
         QuantizationSummary? quantization = null;
         if (settings.QuantizeMode == "int8")
         {
-            if (!isCheckpoint)
+            // A folder with both a checkpoint and a model.onnx quantizes from the checkpoint's float32 weights.
+            if (!contents.HasFlag(ModelFolderContents.Checkpoint))
             {
-                throw new InvalidDataException($"{sourceDirectory}: quantize.mode int8 needs a checkpoint folder (config.json + model.safetensors or pytorch_model.bin), not a ready model.onnx.");
+                return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.PrepareFailed,
+                    $"quantize.mode int8 needs the checkpoint's float32 weights, but {sourceDirectory} holds only a ready model.onnx. Point model.source at the Hugging Face checkpoint (config.json + model.safetensors or pytorch_model.bin), or use mode: none.",
+                    settings.QuantizeLocation));
             }
 
             var request = new QuantizeRequest
@@ -115,7 +133,7 @@ public static class ModelPreparer
                 failures.Add(new PrepareFailure(ManifestDiagnosticIds.QuantizationRefused, $"int8 quantization refused: {quantized.Summary.Reason}", settings.QuantizeLocation));
             }
         }
-        else if (isCheckpoint)
+        else if (contents == ModelFolderContents.Checkpoint)
         {
             progress?.Report($"Exporting {sourceDirectory} to ONNX");
             OnnxExporter.ExportInto(Path.GetFullPath(sourceDirectory), modelFolder, new ExportOptions());
@@ -257,6 +275,13 @@ public static class ModelPreparer
             }
         }
     }
+
+    private static string DataProblem(string key, string path, Exception ex) => ex switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => $"{key} file {path} does not exist. Fix the path (relative to the manifest) or add the file.",
+        DataFormatException => $"{key}: {ex.Message}",
+        _ => $"{key} file {path} cannot be read: {ex.Message}",
+    };
 
     private static PrepareResult Fail(PrepareSettings settings, PrepareFailure failure) =>
         new(false, settings.OutputDirectory, [failure], null, null);

@@ -25,6 +25,8 @@ public sealed record PrepareSettings
     /// <summary>Labels written in the manifest, or null to take the checkpoint's id2label.</summary>
     public IReadOnlyList<string>? Labels { get; init; }
 
+    public ManifestLocation LabelsLocation { get; init; } = ManifestLocation.Start;
+
     /// <summary>tokenizer.maxTokens; null: the model's position limit, as the app uses.</summary>
     public int? MaxTokens { get; init; }
 
@@ -44,7 +46,11 @@ public sealed record PrepareSettings
     /// <summary>Validation data (absolute path), or null: no gates.</summary>
     public string? ValidationData { get; init; }
 
+    public ManifestLocation ValidationDataLocation { get; init; } = ManifestLocation.Start;
+
     public string? ValidationIndices { get; init; }
+
+    public ManifestLocation ValidationIndicesLocation { get; init; } = ManifestLocation.Start;
 
     public string? TextColumn { get; init; }
 

@@ -392,9 +392,9 @@ public sealed class BertModel : IDisposable
     private static string[] ResolveLabelNames(string directory, ModelConfig config, int labelCount, IReadOnlyList<string>? expected)
     {
         var configLabels = config.Id2Label;
-        if (configLabels is not null && configLabels.Count != labelCount)
+        if (LabelAgreement.ModelProblem(configLabels, labelCount) is { } modelProblem)
         {
-            throw new ModelLoadException(Path.Combine(directory, ModelConfig.FileName), $"id2label has {configLabels.Count} labels but model.onnx outputs {labelCount} scores.");
+            throw new ModelLoadException(Path.Combine(directory, ModelConfig.FileName), modelProblem);
         }
 
         if (expected is null)
@@ -402,17 +402,9 @@ public sealed class BertModel : IDisposable
             return configLabels?.ToArray() ?? Enumerable.Range(0, labelCount).Select(i => $"LABEL_{i}").ToArray();
         }
 
-        if (expected.Count != labelCount)
+        if (LabelAgreement.Problem(expected, configLabels, labelCount) is { } problem)
         {
-            throw new ModelLoadException(directory, $"the manifest lists {expected.Count} labels ({string.Join(", ", expected)}) but the model outputs {labelCount} scores. List exactly one label per model output, in output order.");
-        }
-
-        // The same names in another order would silently swap every prediction.
-        if (configLabels is not null
-            && !configLabels.SequenceEqual(expected, StringComparer.OrdinalIgnoreCase)
-            && configLabels.OrderBy(l => l, StringComparer.OrdinalIgnoreCase).SequenceEqual(expected.OrderBy(l => l, StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase))
-        {
-            throw new ModelLoadException(Path.Combine(directory, ModelConfig.FileName), $"the manifest's labels [{string.Join(", ", expected)}] are config.json's id2label [{string.Join(", ", configLabels)}] in another order. List labels in model output order.");
+            throw new ModelLoadException(directory, problem);
         }
 
         return expected.ToArray();
