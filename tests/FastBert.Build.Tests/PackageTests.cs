@@ -30,6 +30,7 @@ public sealed class PackageTests
                 "tasks/net8.0/FastBert.Manifest.dll",
                 "tasks/net8.0/FastBert.Models.dll",
                 "tasks/net8.0/FastBert.Sdk.dll",
+                "tasks/net8.0/Microsoft.ML.Tokenizers.dll",
                 "tasks/net8.0/YamlDotNet.dll",
                 "tasks/net8.0/Google.Protobuf.dll",
                 "build/FastBert.Sdk.props",
