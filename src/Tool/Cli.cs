@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Reflection;
+using FastBert.ModelFolders;
 using FastBert.Models.Checkpoints;
 using FastBert.Models.Configuration;
 using FastBert.Models.Data;

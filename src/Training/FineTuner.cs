@@ -1,3 +1,4 @@
+using FastBert.ModelFolders;
 using System.Diagnostics;
 using FastBert.Models.Benchmarking;
 using FastBert.Models.Checkpoints;
@@ -36,7 +37,7 @@ public static class FineTuner
         var total = Stopwatch.StartNew();
         torch.set_num_threads(Environment.ProcessorCount);
 
-        var baseConfig = TransformerConfig.Load(Path.Combine(request.BaseDirectory, "config.json"));
+        var baseConfig = TransformerConfig.Load(Path.Combine(request.BaseDirectory, ModelFolder.ConfigFile));
         if (request.MaxTokens > baseConfig.MaxPositionEmbeddings)
         {
             throw new TrainingException($"--max-tokens {request.MaxTokens} exceeds the model's {baseConfig.MaxPositionEmbeddings} positions (max_position_embeddings in {baseConfig.SourcePath}).");

@@ -67,7 +67,7 @@ public static class Int8Quantizer
     internal static QuantizeResult QuantizeInto(QuantizeRequest request, string checkpointDirectory, string folder, string scratch)
     {
         Validate(request);
-        var config = TransformerConfig.Load(Path.Combine(checkpointDirectory, "config.json"));
+        var config = TransformerConfig.Load(Path.Combine(checkpointDirectory, ModelFolder.ConfigFile));
         CheckpointTokenizer.Verify(checkpointDirectory, config);
 
         if (request.Examples is { } examples)

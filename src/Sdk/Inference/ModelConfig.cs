@@ -1,16 +1,17 @@
-using System.Globalization;
-using System.Text.Json;
+using FastBert.ModelFolders;
 
 namespace FastBert;
 
-/// <summary>The parts of a Hugging Face config.json that inference needs.</summary>
+/// <summary>The runtime's view of a model folder's config.json (read by <see cref="ConfigJson"/>, the one reader).</summary>
 internal sealed record ModelConfig(string? ModelType, IReadOnlyList<string>? Id2Label, int? MaxPositionEmbeddings)
 {
-    public const string FileName = "config.json";
+    public const string FileName = ModelFolder.ConfigFile;
 
+    /// <summary>Reads the folder's config.json; a folder without one (a bare ONNX export) has no labels or limits.</summary>
+    /// <exception cref="ModelLoadException">The file exists but is unreadable or holds invalid values.</exception>
     public static ModelConfig Read(string modelDirectory)
     {
-        var path = System.IO.Path.Combine(modelDirectory, FileName);
+        var path = Path.Combine(modelDirectory, FileName);
         if (!File.Exists(path))
         {
             return new ModelConfig(null, null, null);
@@ -18,54 +19,15 @@ internal sealed record ModelConfig(string? ModelType, IReadOnlyList<string>? Id2
 
         try
         {
-            using var stream = File.OpenRead(path);
-            using var doc = JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new ModelLoadException(path, "config.json must hold a JSON object.");
-            }
-
-            string? modelType = root.TryGetProperty("model_type", out var mt) && mt.ValueKind == JsonValueKind.String ? mt.GetString() : null;
-            int? maxPositions = root.TryGetProperty("max_position_embeddings", out var mp) && mp.TryGetInt32(out var n) ? n : null;
-            return new ModelConfig(modelType, ReadId2Label(path, root), maxPositions);
+            var json = ConfigJson.Load(path);
+            return new ModelConfig(
+                json.String("model_type"),
+                json.Id2Label(),
+                json.OptionalInt("max_position_embeddings", min: 1, max: ConfigJson.Limits.PositionEmbeddings));
         }
-        catch (JsonException ex)
+        catch (ConfigException ex)
         {
-            throw new ModelLoadException(path, $"config.json is not valid JSON (line {ex.LineNumber + 1}): {ex.Message}", ex);
+            throw new ModelLoadException(path, ex.Reason, ex);
         }
-    }
-
-    // id2label keys are strings ("0", "1", ...) and must cover 0..n-1 exactly.
-    private static string[]? ReadId2Label(string path, JsonElement root)
-    {
-        if (!root.TryGetProperty("id2label", out var map) || map.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        var byIndex = new SortedDictionary<int, string>();
-        foreach (var entry in map.EnumerateObject())
-        {
-            if (!int.TryParse(entry.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || entry.Value.ValueKind != JsonValueKind.String)
-            {
-                throw new ModelLoadException(path, $"id2label entry \"{entry.Name}\" must map a non-negative integer key to a label name.");
-            }
-
-            byIndex[index] = entry.Value.GetString()!;
-        }
-
-        var labels = new string[byIndex.Count];
-        foreach (var (index, name) in byIndex)
-        {
-            if (index >= labels.Length)
-            {
-                throw new ModelLoadException(path, $"id2label keys must be 0..{labels.Length - 1} without gaps; found {index}.");
-            }
-
-            labels[index] = name;
-        }
-
-        return labels;
     }
 }

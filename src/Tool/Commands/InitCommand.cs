@@ -1,3 +1,4 @@
+using FastBert.ModelFolders;
 using System.CommandLine;
 using System.Text;
 using FastBert.Models.Configuration;
@@ -23,7 +24,7 @@ internal static class InitCommand
         command.SetAction(parse =>
         {
             var folder = parse.GetRequiredValue(model);
-            var config = TransformerConfig.Load(Path.Combine(folder.FullName, "config.json"));
+            var config = TransformerConfig.Load(Path.Combine(folder.FullName, ModelFolder.ConfigFile));
             var manifestName = parse.GetValue(name) ?? folder.Name;
             var directory = parse.GetValue(output)?.FullName ?? Environment.CurrentDirectory;
             Directory.CreateDirectory(directory);

@@ -1,3 +1,4 @@
+using FastBert.ModelFolders;
 using System.CommandLine;
 using System.Globalization;
 using FastBert.Models.Benchmarking;
@@ -41,7 +42,7 @@ internal static class QuantizeCommand
             IReadOnlyList<(string Text, int Label)>? examples = null;
             if (parse.GetValue(data) is { } dataFile)
             {
-                var labels = TransformerConfig.Load(Path.Combine(Int8Quantizer.ResolveCheckpoint(source), "config.json")).Id2Label;
+                var labels = TransformerConfig.Load(Path.Combine(Int8Quantizer.ResolveCheckpoint(source), ModelFolder.ConfigFile)).Id2Label;
                 var dataset = LabelledDataReader.Read(dataFile.FullName, format.Read(parse), labels);
                 if (parse.GetValue(indices) is { } indexFile)
                 {

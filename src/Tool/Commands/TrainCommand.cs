@@ -1,3 +1,4 @@
+using FastBert.ModelFolders;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -161,7 +162,7 @@ internal static class TrainCommand
             return list;
         }
 
-        var config = TransformerConfig.Load(Path.Combine(baseDirectory, "config.json"));
+        var config = TransformerConfig.Load(Path.Combine(baseDirectory, ModelFolder.ConfigFile));
         if (config.Id2Label.All(l => l.StartsWith("LABEL_", StringComparison.Ordinal)))
         {
             throw new UsageException($"{config.SourcePath} has no label names (id2label is {string.Join(", ", config.Id2Label)}); name the labels to train with --labels, e.g. --labels ham,spam.");

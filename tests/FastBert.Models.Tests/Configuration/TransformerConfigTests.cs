@@ -1,3 +1,4 @@
+using FastBert.ModelFolders;
 using FastBert.Models.Configuration;
 using FastBert.Models.Tests.Checkpoints;
 using FastBert.Tests;
@@ -234,7 +235,7 @@ public sealed class TransformerConfigTests : IDisposable
         var path = _folder.File("config.json");
         using (var stream = File.Create(path))
         {
-            stream.SetLength(TransformerConfig.Limits.FileBytes + 1);
+            stream.SetLength(ConfigJson.Limits.FileBytes + 1);
         }
 
         var error = Assert.Throws<ConfigException>(() => TransformerConfig.Load(path));

@@ -1,4 +1,4 @@
-namespace FastBert.Models.Configuration;
+namespace FastBert.ModelFolders;
 
 /// <summary>A model's config.json is missing, unreadable, or describes something fastbert does not support.</summary>
 public sealed class ConfigException : Exception
@@ -8,7 +8,11 @@ public sealed class ConfigException : Exception
     {
         FilePath = path;
         Key = key;
+        Reason = message;
     }
+
+    /// <summary>What is wrong, without the file name (the message is "path: reason").</summary>
+    public string Reason { get; }
 
     /// <summary>The config.json concerned.</summary>
     public string FilePath { get; }
