@@ -264,7 +264,7 @@ public static class FineTuner
         if (probabilities is not null)
         {
             var metrics = MetricsCalculator.Compute(request.Validation.Select(e => e.Label).ToList(), probabilities, request.Labels);
-            var weights = Path.Combine(folder, "model.safetensors");
+            var weights = Path.Combine(folder, ModelFolder.SafetensorsFile);
             var model = new ModelRef($"epoch {summary.KeptEpoch}", Path.GetFullPath(request.OutputDirectory), new FileInfo(weights).Length);
             evaluations.Add(new Evaluation(model, summary.ValidationData!, metrics));
         }

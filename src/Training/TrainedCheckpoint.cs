@@ -25,7 +25,7 @@ internal static class TrainedCheckpoint
     public static void Write(string folder, string baseDirectory, TransformerClassifier model, TrainingSummary summary, bool keepAdapters)
     {
         File.WriteAllText(Path.Combine(folder, "config.json"), ConfigJson(Path.Combine(baseDirectory, "config.json"), model.Config));
-        SafetensorsWriter.Write(Path.Combine(folder, "model.safetensors"), model.ExportWeights(), new Dictionary<string, string> { ["format"] = "pt" });
+        SafetensorsWriter.Write(Path.Combine(folder, ModelFolder.SafetensorsFile), model.ExportWeights(), new Dictionary<string, string> { ["format"] = "pt" });
         foreach (var file in ModelFolder.TokenizerFiles)
         {
             var source = Path.Combine(baseDirectory, file);
@@ -85,7 +85,7 @@ internal static class TrainedCheckpoint
             ["lora_dropout"] = first.Dropout,
             ["target_modules"] = new JsonArray(model.Adapters.Keys.Select(k => (JsonNode)k).ToArray()),
             ["modules_to_save"] = new JsonArray(model.Spec.HeadLinears.Select(l => (JsonNode)l.Module).ToArray()),
-            ["merged_into"] = "model.safetensors",
+            ["merged_into"] = ModelFolder.SafetensorsFile,
         };
         return config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }

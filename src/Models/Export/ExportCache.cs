@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using FastBert.ModelFolders;
 using FastBert.Models.Onnx;
@@ -69,30 +68,17 @@ public static class ExportCache
         return cached;
     }
 
-    /// <summary>sha256 over the names and contents of the files an export reads, in a fixed order.</summary>
+    /// <summary>sha256 over the names and sha256s of the files an export reads, and the exporter's version.</summary>
     public static string CheckpointKey(string directory)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var name in ModelFolder.CheckpointFiles)
+        var key = new StringBuilder();
+        foreach (var (name, sha256) in FileHashes.OfFiles(directory, ModelFolder.CheckpointFiles))
         {
-            var path = Path.Combine(directory, name);
-            if (!File.Exists(path))
-            {
-                continue;
-            }
-
-            hash.AppendData(Encoding.UTF8.GetBytes(name + "\n"));
-            using var stream = File.OpenRead(path);
-            var buffer = new byte[1 << 20];
-            int read;
-            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-            }
+            key.Append(name).Append(' ').Append(sha256).Append('\n');
         }
 
         // The exporter's own version is part of the key: a new exporter never serves an old export.
-        hash.AppendData(Encoding.UTF8.GetBytes(typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0"));
-        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+        key.Append(typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0");
+        return FileHashes.Sha256(Encoding.UTF8.GetBytes(key.ToString()));
     }
 }
