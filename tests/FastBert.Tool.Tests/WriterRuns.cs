@@ -19,7 +19,10 @@ internal static class WriterRuns
         {
             var copy = Path.Combine(destination, name);
             File.Copy(Path.Combine(TestPaths.SmsModel, name), copy);
-            File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
         }
 
         return destination;

@@ -6,6 +6,8 @@ namespace FastBert.ModelFolders;
 /// <summary>The validation a model passed when it was prepared: on what data, with which figures.</summary>
 /// <param name="Data">The data file's name.</param>
 /// <param name="Examples">How many examples were scored.</param>
+/// <param name="Accuracy">The accuracy on those examples.</param>
+/// <param name="MacroF1">The macro-averaged F1 on those examples.</param>
 public sealed record ModelValidation(string Data, int Examples, double Accuracy, double MacroF1);
 
 /// <summary>

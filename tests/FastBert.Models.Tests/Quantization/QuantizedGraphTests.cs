@@ -27,7 +27,7 @@ public sealed class QuantizedGraphTests : IDisposable
 
         Assert.Equal(QuantizationPlan.LinearLayers(Config(TestPaths.SmsModel)), QuantizedLinears(graph));
         Assert.All(graph.Node, n => Assert.Equal(string.Empty, n.Domain)); // standard ONNX ops only
-        Assert.Empty(graph.Node.Where(n => n.OpType == "DynamicQuantizeMatMul"));
+        Assert.DoesNotContain(graph.Node, n => n.OpType == "DynamicQuantizeMatMul");
         // Per layer one activation quantization for q, k and v together, and one each for attn_out, ffn_in, ffn_out.
         Assert.Equal(8, graph.Node.Count(n => n.OpType == "DynamicQuantizeLinear"));
         Assert.Equal(3, graph.Node.Count(n => n.OpType == "MatMulInteger" && n.Input[0] == "layer0/q/a_uint8"));
@@ -107,7 +107,7 @@ public sealed class QuantizedGraphTests : IDisposable
 
         Assert.Equal(QuantizationPlan.LinearLayers(Config(TestPaths.SmsModel)), QuantizedLinears(graph));
         Assert.All(graph.Node.Where(n => n.OpType == "DynamicQuantizeMatMul"), n => Assert.Equal(OnnxGraphBuilder.MicrosoftDomain, n.Domain));
-        Assert.Empty(graph.Node.Where(n => n.OpType is "MatMulInteger" or "DynamicQuantizeLinear"));
+        Assert.DoesNotContain(graph.Node, n => n.OpType is "MatMulInteger" or "DynamicQuantizeLinear");
         for (var i = 0; i < contrib.Length; i++)
         {
             Assert.Equal(contrib[i], standard[i], 2e-3f);

@@ -174,7 +174,7 @@ public sealed partial class TrainingReportTests : IDisposable
         Assert.Equal(["Train loss"], series.Keys);
         Assert.DoesNotContain(">Validation loss</text>", loss);
         Assert.DoesNotContain("Validation scores per epoch", html);
-        Assert.Equal(1, Regex.Matches(html, "<svg ").Count);
+        Assert.Single(Regex.Matches(html, "<svg "));
         Assert.Contains("<td class=\"num missing\">-</td>", html);
         Assert.Equal(7, Regex.Matches(html, "<td class=\"num missing\">-</td>").Count);
         Assert.DoesNotContain("NaN", html);

@@ -152,7 +152,7 @@ public sealed class TrainingModeTests : IDisposable
     }
 
     [Fact]
-    public void The_same_seed_gives_identical_weights_and_another_seed_does_not()
+    public async Task The_same_seed_gives_identical_weights_and_another_seed_does_not()
     {
         string Run(int seed)
         {
@@ -185,7 +185,7 @@ public sealed class TrainingModeTests : IDisposable
         });
         var second = Run(7);
         stop.Cancel();
-        noise.Wait();
+        await noise;
 
         Assert.Equal(first, second);
         Assert.NotEqual(first, Run(8));
