@@ -13,7 +13,8 @@ public sealed class ClassifierDefinition<TLabel>
     /// <param name="labels">The enum value of each label, same order.</param>
     /// <param name="maxTokens">Token limit including [CLS] and [SEP]; null uses the model's own limit.</param>
     /// <param name="lowercase">Lowercasing; null uses the model's tokenizer_config.json.</param>
-    public ClassifierDefinition(string modelName, string[] labelNames, TLabel[] labels, int? maxTokens = null, bool? lowercase = null)
+    /// <param name="thresholds">A multi-label classifier's threshold per label (manifest or lock file); null uses model.json's, else 0.5.</param>
+    public ClassifierDefinition(string modelName, string[] labelNames, TLabel[] labels, int? maxTokens = null, bool? lowercase = null, float[]? thresholds = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelName);
         ArgumentNullException.ThrowIfNull(labelNames);
@@ -23,7 +24,13 @@ public sealed class ClassifierDefinition<TLabel>
             throw new ArgumentException("Every label needs exactly one enum value.", nameof(labels));
         }
 
+        if (thresholds is not null && thresholds.Length != labels.Length)
+        {
+            throw new ArgumentException("Every label needs exactly one threshold.", nameof(thresholds));
+        }
+
         ModelName = modelName;
+        Thresholds = thresholds;
         LabelNames = labelNames;
         Labels = labels;
         MaxTokens = maxTokens;
@@ -39,4 +46,6 @@ public sealed class ClassifierDefinition<TLabel>
     public int? MaxTokens { get; }
 
     public bool? Lowercase { get; }
+
+    public IReadOnlyList<float>? Thresholds { get; }
 }

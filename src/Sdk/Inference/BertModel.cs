@@ -99,6 +99,10 @@ public sealed class BertModel : IDisposable
             var labelCount = OutputWidth(session.OutputMetadata[outputName]) ?? config.Id2Label?.Count
                 ?? throw new ModelLoadException(modelFile, "cannot tell how many labels the model has: its output width is dynamic and config.json has no id2label.");
             var labelNames = ResolveLabelNames(directory, config, labelCount, options.ExpectedLabels);
+            var problem = options.Problem ?? config.Problem;
+            var thresholds = problem == ClassificationProblem.MultiLabel
+                ? MultiLabelThresholds.Resolve(directory, labelNames, options.Thresholds, description)
+                : [];
 
             var modelLimit = config.MaxPositionEmbeddings ?? 512;
             var maxTokens = options.MaxTokens ?? modelLimit;
@@ -113,6 +117,8 @@ public sealed class BertModel : IDisposable
                 ModelFile = modelFile,
                 ModelType = config.ModelType,
                 LabelNames = labelNames,
+                Problem = problem,
+                Thresholds = thresholds,
                 MaxTokens = maxTokens,
                 MaxPositions = modelLimit,
                 Lowercase = tokenizer.Settings.Lowercase,
@@ -283,7 +289,7 @@ public sealed class BertModel : IDisposable
             for (var row = 0; row < ids.Count; row++)
             {
                 var rowLogits = logits.AsSpan(row * _labelCount, _labelCount).ToArray();
-                var probabilities = Softmax.Compute(rowLogits);
+                var probabilities = Info.Problem == ClassificationProblem.MultiLabel ? Softmax.Sigmoid(rowLogits) : Softmax.Compute(rowLogits);
                 results[resultSlots[row]] = new ClassificationResult(Softmax.ArgMax(rowLogits), probabilities, rowLogits, ids[row].Length, truncated[row]);
             }
         }

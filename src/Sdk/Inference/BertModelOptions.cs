@@ -1,3 +1,5 @@
+using FastBert.ModelFolders;
+
 namespace FastBert;
 
 /// <summary>How <see cref="BertModel"/> loads and runs a model folder.</summary>
@@ -38,4 +40,10 @@ public sealed class BertModelOptions
 
     /// <summary>Labels the caller expects in output order (the manifest's); checked against the model at load.</summary>
     public IReadOnlyList<string>? ExpectedLabels { get; set; }
+
+    /// <summary>Overrides config.json's problem_type (the manifest's <c>problem:</c>). Default: config.json's, else single-label.</summary>
+    public ClassificationProblem? Problem { get; set; }
+
+    /// <summary>A multi-label model's threshold per label in output order (the manifest's or lock file's). Default: model.json's, else 0.5.</summary>
+    public IReadOnlyList<float>? Thresholds { get; set; }
 }

@@ -3,7 +3,7 @@ using FastBert.ModelFolders;
 namespace FastBert;
 
 /// <summary>The runtime's view of a model folder's config.json (read by <see cref="ConfigJson"/>, the one reader).</summary>
-internal sealed record ModelConfig(string? ModelType, IReadOnlyList<string>? Id2Label, int? MaxPositionEmbeddings)
+internal sealed record ModelConfig(string? ModelType, IReadOnlyList<string>? Id2Label, int? MaxPositionEmbeddings, ClassificationProblem Problem = ClassificationProblem.SingleLabel)
 {
     public const string FileName = ModelFolder.ConfigFile;
 
@@ -23,7 +23,8 @@ internal sealed record ModelConfig(string? ModelType, IReadOnlyList<string>? Id2
             return new ModelConfig(
                 json.String("model_type"),
                 json.Id2Label(),
-                json.OptionalInt("max_position_embeddings", min: 1, max: ConfigJson.Limits.PositionEmbeddings));
+                json.OptionalInt("max_position_embeddings", min: 1, max: ConfigJson.Limits.PositionEmbeddings),
+                json.Problem());
         }
         catch (ConfigException ex)
         {

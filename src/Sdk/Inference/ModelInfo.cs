@@ -17,6 +17,15 @@ public sealed record ModelInfo
     /// <summary>Label names in model output order.</summary>
     public required IReadOnlyList<string> LabelNames { get; init; }
 
+    /// <summary>Single-label (softmax, one label per text) or multi-label (a sigmoid per label, any set of labels).</summary>
+    public ClassificationProblem Problem { get; init; } = ClassificationProblem.SingleLabel;
+
+    /// <summary>
+    /// A multi-label model's threshold per label in output order: a label is chosen when its probability is at or
+    /// above its threshold (the options', else model.json's, else 0.5). Empty for a single-label model.
+    /// </summary>
+    public IReadOnlyList<float> Thresholds { get; init; } = [];
+
     /// <summary>Token limit applied to every text, including [CLS] and [SEP].</summary>
     public required int MaxTokens { get; init; }
 

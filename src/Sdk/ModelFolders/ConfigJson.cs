@@ -280,6 +280,22 @@ public sealed class ConfigJson
         return labels.Values.ToArray();
     }
 
+    /// <summary>
+    /// <c>problem_type</c>: single-label when absent or null (as transformers infers for integer labels), multi-label
+    /// for <c>multi_label_classification</c>; <c>regression</c> and anything else are refused, since fastbert classifies.
+    /// </summary>
+    public ClassificationProblem Problem()
+    {
+        const string key = "problem_type";
+        return String(key) switch
+        {
+            null or ClassificationProblems.SingleLabelConfigName => ClassificationProblem.SingleLabel,
+            ClassificationProblems.MultiLabelConfigName => ClassificationProblem.MultiLabel,
+            ClassificationProblems.RegressionConfigName => throw new ConfigException(Path, key, "\"problem_type\" is \"regression\"; fastbert runs classifiers only (single_label_classification or multi_label_classification)."),
+            var other => throw new ConfigException(Path, key, $"\"problem_type\" is \"{other}\"; expected \"single_label_classification\" or \"multi_label_classification\"."),
+        };
+    }
+
     /// <summary>Class labels: <see cref="Id2Label"/>, else <c>LABEL_i</c> for <c>num_labels</c> (default 2), as transformers does.</summary>
     public IReadOnlyList<string> LabelsOrDefault() =>
         Id2Label() ?? Enumerable.Range(0, Int("num_labels", defaultValue: 2, min: 1, max: Limits.Labels)).Select(i => $"LABEL_{i}").ToArray();

@@ -55,6 +55,15 @@ public sealed record ModelDescription
     /// <summary>The Hub commit the files came from; null for local sources.</summary>
     public string? Revision { get; init; }
 
+    /// <summary><c>multi-label</c> for a multi-label classifier; null (single-label) otherwise.</summary>
+    public string? Problem { get; init; }
+
+    /// <summary>
+    /// A multi-label classifier's decision threshold per label name (a label is chosen when its sigmoid probability
+    /// is at or above it), when they were tuned or set; null means 0.5 for every label.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? Thresholds { get; init; }
+
     /// <summary>Quantization applied (e.g. "int8"); null for float32.</summary>
     public string? Quantization { get; init; }
 

@@ -7,7 +7,9 @@ namespace FastBert.Tool.Commands;
 /// <summary>
 /// <c>fastbert predict --model DIR</c>: JSON lines in, one
 /// <c>{"label":"spam","index":1,"confidence":0.99,"probabilities":{"ham":0.01,"spam":0.99}}</c> per input line.
-/// Contract: keep stable.
+/// A multi-label model (config.json problem_type multi_label_classification) prints
+/// <c>{"labels":["use::editing"],"probabilities":{"use::editing":0.91,…}}</c> instead: every label's sigmoid
+/// probability and the labels at or above their threshold. Contract: keep stable.
 /// </summary>
 internal static class PredictCommand
 {
@@ -37,7 +39,15 @@ internal static class PredictCommand
         // Each answer is written as soon as its line arrives; only lines that are already waiting are batched.
         foreach (var batch in JsonLineInput.ReadBatches(Cli.Input, MaxBatchSize))
         {
-            WriteResults(model.ClassifyBatch(batch), labels, output);
+            var results = model.ClassifyBatch(batch);
+            if (model.Info.Problem == ModelFolders.ClassificationProblem.MultiLabel)
+            {
+                WriteMultiLabelResults(results, labels, model.Info.Thresholds, output);
+            }
+            else
+            {
+                WriteResults(results, labels, output);
+            }
         }
 
         output.Flush();
@@ -53,6 +63,32 @@ internal static class PredictCommand
                 json.WriteString("label", labels[result.Index]);
                 json.WriteNumber("index", result.Index);
                 json.WriteNumber("confidence", result.Confidence);
+                json.WriteStartObject("probabilities");
+                for (var i = 0; i < labels.Count; i++)
+                {
+                    json.WriteNumber(labels[i], result.Probabilities[i]);
+                }
+
+                json.WriteEndObject();
+            });
+        }
+
+        output.Flush();
+    }
+
+    private static void WriteMultiLabelResults(IReadOnlyList<ClassificationResult> results, IReadOnlyList<string> labels, IReadOnlyList<float> thresholds, JsonLineOutput output)
+    {
+        foreach (var result in results)
+        {
+            output.Write(json =>
+            {
+                json.WriteStartArray("labels");
+                foreach (var index in result.ChosenIndices(thresholds))
+                {
+                    json.WriteStringValue(labels[index]);
+                }
+
+                json.WriteEndArray();
                 json.WriteStartObject("probabilities");
                 for (var i = 0; i < labels.Count; i++)
                 {
