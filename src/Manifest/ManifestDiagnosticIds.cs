@@ -98,6 +98,15 @@ public static class ManifestDiagnosticIds
     /// <summary>validate.data or validate.indices is missing, unreadable, or not valid labelled data.</summary>
     public const string ValidationDataUnreadable = "FB0307";
 
+    /// <summary>
+    /// The build needs the fastbert tool (a Hub source, quantize or validate) and cannot start it: no local tool manifest,
+    /// FastBertToolPath or PATH entry provides it, or the version a local tool manifest pins is not restored.
+    /// </summary>
+    public const string ToolNotFound = "FB0310";
+
+    /// <summary>The fastbert tool the build found is not the FastBert.Sdk's version (a warning).</summary>
+    public const string ToolVersionMismatch = "FB0311";
+
     /// <summary>Every id, in order.</summary>
     public static IReadOnlyList<string> All { get; } = new[]
     {
@@ -106,7 +115,7 @@ public static class ManifestDiagnosticIds
         ModelNameClash, InvalidHubReference, InvalidLockFile, InternalError,
         ManifestNotFound, ModelFolderNotFound, ModelFilesMissing, ModelUnreadable,
         PrepareFailed, AccuracyGate, QuantizationRefused, MacroF1Gate, LatencyGate, LockMismatch, LabelMismatch,
-        ValidationDataUnreadable,
+        ValidationDataUnreadable, ToolNotFound, ToolVersionMismatch,
     };
 
     /// <summary>The help page anchor of an id.</summary>

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text.Json;
 using FastBert.Tests;
 
 namespace FastBert.Build.Tests;
@@ -93,6 +94,9 @@ public sealed class PackageTests
         var create = ProcessRunner.Dotnet(workspace.Directory, "new", "fastbert-classifier", "-n", "NewApp", "-o", appDirectory, "--debug:custom-hive", hive,
             "--model", FixtureProject.SampleModelFolder, "--labels", "ham, spam", "--sdkVersion", version);
         Assert.True(create.ExitCode == 0, create.All);
+        // The app pins the fastbert tool to the Sdk's version, for manifests that need `fastbert prepare`.
+        var toolManifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(appDirectory, ".config", "dotnet-tools.json"))).RootElement;
+        Assert.Equal(version, toolManifest.GetProperty("tools").GetProperty("fastbert").GetProperty("version").GetString());
         File.Copy(Path.Combine(workspace.Directory, "nuget.config"), Path.Combine(appDirectory, "nuget.config"));
         var newBuild = ProcessRunner.Dotnet(appDirectory, "build", "-c", workspace.Configuration);
         Assert.True(newBuild.ExitCode == 0, newBuild.All);
