@@ -16,6 +16,14 @@ public sealed class ToolDiscoveryTests
         System.Console.WriteLine(spam.Predict(args[0]).Label);
         """;
 
+    // The Sdk's version, as the build task knows it: FastBert.Build.dll's informational version without build metadata.
+    private static string SdkVersion(FixtureProject project)
+    {
+        var tasks = Path.Combine(TestPaths.RepositoryRoot, "src", "Build", "bin", project.Configuration, "net8.0", "FastBert.Build.dll");
+        var version = System.Diagnostics.FileVersionInfo.GetVersionInfo(tasks).ProductVersion!;
+        return version.Split('+')[0];
+    }
+
     private static string RepoToolFolder(FixtureProject project) =>
         Path.Combine(TestPaths.RepositoryRoot, "src", "Tool", "bin", project.Configuration, "net10.0");
 
@@ -58,7 +66,7 @@ public sealed class ToolDiscoveryTests
         Assert.DoesNotContain("MSB3073", build.All);
         Assert.DoesNotContain("MSB6006", build.All);
         var validateLine = File.ReadAllLines(Path.Combine(project.Directory, "spam.yaml")).ToList().FindIndex(l => l.StartsWith("validate:")) + 1;
-        Assert.Matches($@"spam\.yaml\({validateLine},1\): error FB0310: validate is set, so the build needs the fastbert tool, but the fastbert tool was not found: .*`dotnet new tool-manifest && dotnet tool install fastbert --version 0\.1\.0`", build.Output);
+        Assert.Matches($@"spam\.yaml\({validateLine},1\): error FB0310: validate is set, so the build needs the fastbert tool, but the fastbert tool was not found: .*`dotnet new tool-manifest && dotnet tool install fastbert --version {Regex.Escape(SdkVersion(project))}`", build.Output);
     }
 
     [Fact]
@@ -120,11 +128,12 @@ public sealed class ToolDiscoveryTests
             var restore = ProcessRunner.Run("dotnet", ["tool", "restore"], project.Directory, environment: environment);
             Assert.True(restore.ExitCode == 0, restore.All);
 
-            // Restored: the build runs it through `dotnet tool run`; its version is not the Sdk's (0.1.0): FB0311, once.
+            // Restored: the build runs it through `dotnet tool run`; its version is not the Sdk's: FB0311, once.
+            var sdk = Regex.Escape(SdkVersion(project));
             var mismatched = project.BuildWith(environment, "-p:FastBertToolPath=");
             Assert.True(mismatched.ExitCode == 0, mismatched.All);
             Assert.Contains($"with fastbert {version} from the local tool manifest", mismatched.Output);
-            Assert.Matches($@"dotnet-tools\.json\(5,5\): warning FB0311: fastbert {Regex.Escape(version)} is pinned in .* but this build uses FastBert\.Sdk 0\.1\.0; .*`dotnet tool update fastbert --local --version 0\.1\.0`", mismatched.Output);
+            Assert.Matches($@"dotnet-tools\.json\(5,5\): warning FB0311: fastbert {Regex.Escape(version)} is pinned in .* but this build uses FastBert\.Sdk {sdk}; .*`dotnet tool update fastbert --local --version {sdk}`", mismatched.Output);
             Assert.Contains("1 Warning(s)", mismatched.Output);
             Assert.Equal("Spam", project.RunApp(null, "WINNER!! claim your £1000 prize, call 09061701461 now").Output.Trim());
 
