@@ -60,9 +60,13 @@ public static class FineTuner
             + (adapted.Count > 0 ? $", LoRA rank {request.Lora.Rank} alpha {request.Lora.Alpha} on {adapted.Count} layers" : string.Empty)));
 
         var tokenTypes = model.Spec.HasTokenTypes;
-        var train = new EncodedExamples(request.Train, tokenizer, request.MaxTokens, tokenTypes);
-        var validation = request.Validation.Count > 0 ? new EncodedExamples(request.Validation, tokenizer, request.MaxTokens, tokenTypes) : null;
-        var classWeights = request.BalanceClasses ? BalancedWeights(train.Labels, request.Labels.Count) : null;
+        var multiLabel = request.Problem == ClassificationProblem.MultiLabel;
+        int? multiLabelCount = multiLabel ? request.Labels.Count : null;
+        var train = new EncodedExamples(request.Train, tokenizer, request.MaxTokens, tokenTypes, multiLabelCount);
+        var validation = request.Validation.Count > 0 ? new EncodedExamples(request.Validation, tokenizer, request.MaxTokens, tokenTypes, multiLabelCount) : null;
+        var classWeights = !request.BalanceClasses ? null
+            : multiLabel ? PositiveWeights(train.LabelSets!, request.Labels.Count)
+            : BalancedWeights(train.Labels, request.Labels.Count);
         using var classWeightTensor = classWeights is null ? null : torch.tensor(classWeights.Select(w => (float)w).ToArray());
 
         var batchesPerEpoch = train.BatchCount(request.BatchSize);
@@ -111,9 +115,20 @@ public static class FineTuner
             {
                 progress?.Report(new EvaluationStarted(epoch, validation.Count));
                 (probabilities, var validationLoss) = Predict(model, validation);
-                var metrics = MetricsCalculator.Compute(validation.Labels, probabilities, request.Labels);
-                summary = new EpochSummary(epoch, batches.Count, lossSum / seen, validationLoss, metrics.Accuracy, metrics.Macro.Precision,
-                    metrics.Macro.Recall, metrics.Macro.F1, metrics.Weighted.F1, metrics.Auroc, clock.Elapsed.TotalSeconds, lr);
+                if (multiLabel)
+                {
+                    var metrics = MultiLabelMetricsCalculator.Compute(validation.LabelSets!, probabilities, DefaultThresholds(request), request.Labels);
+                    var aurocs = metrics.PerLabel.Where(l => l.Auroc is not null).Select(l => l.Auroc!.Value).ToArray();
+                    summary = new EpochSummary(epoch, batches.Count, lossSum / seen, validationLoss, metrics.SubsetAccuracy, metrics.Macro.Precision,
+                        metrics.Macro.Recall, metrics.Macro.F1, metrics.Weighted.F1, aurocs.Length > 0 ? aurocs.Average() : null, clock.Elapsed.TotalSeconds, lr)
+                    { MicroF1 = metrics.Micro.F1, HammingLoss = metrics.HammingLoss };
+                }
+                else
+                {
+                    var metrics = MetricsCalculator.Compute(validation.Labels, probabilities, request.Labels);
+                    summary = new EpochSummary(epoch, batches.Count, lossSum / seen, validationLoss, metrics.Accuracy, metrics.Macro.Precision,
+                        metrics.Macro.Recall, metrics.Macro.F1, metrics.Weighted.F1, metrics.Auroc, clock.Elapsed.TotalSeconds, lr);
+                }
             }
             else
             {
@@ -187,7 +202,7 @@ public static class FineTuner
         using var scope = torch.NewDisposeScope();
         using var owned = batch;
         var logits = model.Forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds, training: true);
-        var loss = F.cross_entropy(logits, batch.Labels, classWeights);
+        var loss = Loss(logits, batch.Labels, classWeights);
         loss.backward();
         if (clip > 0)
         {
@@ -199,7 +214,19 @@ public static class FineTuner
         return loss.item<float>();
     }
 
-    /// <summary>Softmax probabilities in row order and the mean (unweighted) cross-entropy, without dropout.</summary>
+    /// <summary>
+    /// Cross-entropy over class indices (single-label), or binary cross-entropy with logits over multi-hot float
+    /// targets, averaged over every (example, label), with <paramref name="classWeights"/> as pos_weight (multi-label).
+    /// </summary>
+    internal static Tensor Loss(Tensor logits, Tensor labels, Tensor? classWeights) =>
+        labels.dtype == ScalarType.Float32
+            ? F.binary_cross_entropy_with_logits(logits, labels, pos_weights: classWeights)
+            : F.cross_entropy(logits, labels, classWeights);
+
+    /// <summary>
+    /// Softmax (single-label) or sigmoid (multi-label) probabilities in row order and the mean unweighted loss
+    /// (multi-label: binary cross-entropy per (example, label)), without dropout.
+    /// </summary>
     internal static (float[][] Probabilities, double Loss) Predict(TransformerClassifier model, EncodedExamples examples)
     {
         var probabilities = new float[examples.Count][];
@@ -210,8 +237,11 @@ public static class FineTuner
             using var scope = torch.NewDisposeScope();
             using var batch = examples.Build(rows);
             var logits = model.Forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds, training: false);
-            lossSum += F.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
-            var values = logits.softmax(-1).contiguous().data<float>().ToArray();
+            var multiLabel = batch.Labels.dtype == ScalarType.Float32;
+            lossSum += multiLabel
+                ? F.binary_cross_entropy_with_logits(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>() / logits.shape[1]
+                : F.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
+            var values = (multiLabel ? logits.sigmoid() : logits.softmax(-1)).contiguous().data<float>().ToArray();
             var width = (int)logits.shape[1];
             for (var i = 0; i < rows.Length; i++)
             {
@@ -234,6 +264,24 @@ public static class FineTuner
         return counts.Select(c => c == 0 ? 0.0 : (double)labels.Count / (classes * c)).ToArray();
     }
 
+    /// <summary>Multi-label pos_weight: negatives / positives of each label; a label that never occurs gets 1.</summary>
+    internal static double[] PositiveWeights(IReadOnlyList<IReadOnlyList<int>> labelSets, int labels)
+    {
+        var positives = new int[labels];
+        foreach (var set in labelSets)
+        {
+            foreach (var label in set)
+            {
+                positives[label]++;
+            }
+        }
+
+        return positives.Select(p => p == 0 ? 1.0 : (double)(labelSets.Count - p) / p).ToArray();
+    }
+
+    private static float[] DefaultThresholds(TrainingRequest request) =>
+        Enumerable.Repeat(ClassificationProblems.DefaultThreshold, request.Labels.Count).ToArray();
+
     private static TrainingSummary Summarize(TrainingRequest request, TransformerClassifier model, TransformerConfig baseConfig, long trainable, IReadOnlyList<string> adapted,
         double[]? classWeights, List<EpochSummary> epochs, int? keptEpoch, string outcome, TimeSpan elapsed) => new()
     {
@@ -242,6 +290,7 @@ public static class FineTuner
         FromScratch = request.FromScratch,
         ModelType = baseConfig.ModelType.ToString().ToLowerInvariant(),
         Labels = request.Labels,
+        Problem = request.Problem == ClassificationProblem.MultiLabel ? request.Problem.Name() : null,
         NewlyInitialized = model.NewlyInitialized,
         TrainableParameters = trainable,
         TotalParameters = model.TotalParameters,
@@ -261,7 +310,15 @@ public static class FineTuner
     private static void WriteReports(TrainingRequest request, string folder, TrainingSummary summary, float[][]? probabilities)
     {
         var evaluations = new List<Evaluation>();
-        if (probabilities is not null)
+        var multiLabelEvaluations = new List<MultiLabelEvaluation>();
+        if (probabilities is not null && request.Problem == ClassificationProblem.MultiLabel)
+        {
+            var metrics = MultiLabelMetricsCalculator.Compute(request.Validation.Select(e => e.LabelSet).ToList(), probabilities, DefaultThresholds(request), request.Labels);
+            var weights = Path.Combine(folder, ModelFolder.SafetensorsFile);
+            var model = new ModelRef($"epoch {summary.KeptEpoch}", Path.GetFullPath(request.OutputDirectory), new FileInfo(weights).Length);
+            multiLabelEvaluations.Add(new MultiLabelEvaluation(model, summary.ValidationData!, metrics));
+        }
+        else if (probabilities is not null)
         {
             var metrics = MetricsCalculator.Compute(request.Validation.Select(e => e.Label).ToList(), probabilities, request.Labels);
             var weights = Path.Combine(folder, ModelFolder.SafetensorsFile);
@@ -276,6 +333,7 @@ public static class FineTuner
             Command = request.Command,
             Machine = MachineDescription.Current(),
             Evaluations = evaluations,
+            MultiLabelEvaluations = multiLabelEvaluations,
             Training = summary,
         };
         File.WriteAllText(Path.Combine(folder, ReportRenderer.JsonFileName), report.ToJson() + "\n");

@@ -24,7 +24,7 @@ internal static class TrainedCheckpoint
 
     public static void Write(string folder, string baseDirectory, TransformerClassifier model, TrainingSummary summary, bool keepAdapters)
     {
-        File.WriteAllText(Path.Combine(folder, "config.json"), ConfigJson(Path.Combine(baseDirectory, "config.json"), model.Config));
+        File.WriteAllText(Path.Combine(folder, "config.json"), ConfigJson(Path.Combine(baseDirectory, "config.json"), model.Config, ClassificationProblems.TryParse(summary.Problem) ?? ClassificationProblem.SingleLabel));
         SafetensorsWriter.Write(Path.Combine(folder, ModelFolder.SafetensorsFile), model.ExportWeights(), new Dictionary<string, string> { ["format"] = "pt" });
         foreach (var file in ModelFolder.TokenizerFiles)
         {
@@ -47,7 +47,7 @@ internal static class TrainedCheckpoint
     public static void WriteSummary(string folder, TrainingSummary summary) =>
         File.WriteAllText(Path.Combine(folder, SummaryFileName), JsonSerializer.Serialize(summary, Report.JsonOptions) + "\n");
 
-    private static string ConfigJson(string baseConfigPath, TransformerConfig config)
+    private static string ConfigJson(string baseConfigPath, TransformerConfig config, ClassificationProblem problem)
     {
         var root = JsonNode.Parse(File.ReadAllText(baseConfigPath)) as JsonObject
             ?? throw new TrainingException($"{baseConfigPath}: the top level is not a JSON object.");
@@ -68,7 +68,7 @@ internal static class TrainedCheckpoint
             ModelType.Electra => "ElectraForSequenceClassification",
             _ => "BertForSequenceClassification",
         });
-        root["problem_type"] = "single_label_classification";
+        root["problem_type"] = problem.ConfigName();
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 

@@ -1,3 +1,4 @@
+using FastBert.ModelFolders;
 using FastBert.Models.Data;
 using FastBert.Training.Modeling;
 
@@ -33,6 +34,12 @@ public sealed record TrainingRequest
 
     public TrainingMode Mode { get; init; } = TrainingMode.Full;
 
+    /// <summary>
+    /// Single-label (softmax + cross-entropy) or multi-label (a sigmoid per label + binary cross-entropy with logits;
+    /// each example's <see cref="LabelledExample.LabelSet"/> is its target).
+    /// </summary>
+    public ClassificationProblem Problem { get; init; } = ClassificationProblem.SingleLabel;
+
     public LoraOptions Lora { get; init; } = new();
 
     public int Epochs { get; init; } = 3;
@@ -54,7 +61,10 @@ public sealed record TrainingRequest
     /// <summary>Gradients are rescaled so their global L2 norm is at most this (0 = off).</summary>
     public double GradientClip { get; init; } = 1.0;
 
-    /// <summary>Weight each class's loss by N / (classes · count): rare classes count more.</summary>
+    /// <summary>
+    /// Weight each class's loss by N / (classes · count): rare classes count more. Multi-label: each label's positive
+    /// term is weighted by negatives / positives (<c>pos_weight</c>).
+    /// </summary>
     public bool BalanceClasses { get; init; }
 
     /// <summary>Stop after this many epochs without a better validation macro-F1 and keep the best epoch; null = off.</summary>

@@ -33,4 +33,11 @@ public sealed record DataReadOptions
 
     /// <summary>Drop rows whose label holds several labels separated by '|' (e.g. SMILE's <c>happy|sad</c>).</summary>
     public bool DropMultiLabel { get; init; }
+
+    /// <summary>
+    /// Multi-label data: a label cell holds any number of labels separated by '|' (<c>a|b</c>; empty = none), and a
+    /// JSON lines label field may be an array (<c>"labels": ["a", "b"]</c>). Each example's set is
+    /// <see cref="LabelledExample.LabelSet"/>.
+    /// </summary>
+    public bool MultiLabel { get; init; }
 }

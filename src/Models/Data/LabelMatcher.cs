@@ -19,6 +19,7 @@ internal sealed class LabelMatcher
     private readonly Dictionary<string, int> _byName = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _skip;
     private readonly bool _dropMultiLabel;
+    private readonly bool _multiLabel;
 
     public LabelMatcher(IReadOnlyList<string> modelLabels, DataReadOptions options)
     {
@@ -30,6 +31,7 @@ internal sealed class LabelMatcher
 
         _skip = new HashSet<string>(options.SkipLabels.Select(s => s.Trim()), StringComparer.OrdinalIgnoreCase);
         _dropMultiLabel = options.DropMultiLabel;
+        _multiLabel = options.MultiLabel;
     }
 
     public IReadOnlyList<string> Labels { get; }
@@ -59,6 +61,39 @@ internal sealed class LabelMatcher
         return LabelMatch.Unknown;
     }
 
+    /// <summary>
+    /// A multi-label cell: labels separated by '|' (<c>use::editing|works-with::text</c>), each matched as by
+    /// <see cref="Match"/>; an empty cell is the empty set. Duplicates collapse; the set is in label order.
+    /// </summary>
+    public LabelMatch MatchSet(IEnumerable<string> parts, out int[] set, out string? unknown)
+    {
+        var indices = new SortedSet<int>();
+        unknown = null;
+        foreach (var part in parts)
+        {
+            if (part.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            if (Match(part, out var index) != LabelMatch.Label)
+            {
+                set = [];
+                unknown = part.Trim();
+                return _skip.Contains(unknown) ? LabelMatch.Skipped : LabelMatch.Unknown;
+            }
+
+            indices.Add(index);
+        }
+
+        set = indices.ToArray();
+        return LabelMatch.Label;
+    }
+
+    public static IEnumerable<string> SplitCell(string raw) => raw.Split('|');
+
     /// <summary>True for a value that is a label or a value the options drop: what a label column holds.</summary>
-    public bool LooksLikeLabel(string raw) => Match(raw, out _) != LabelMatch.Unknown;
+    public bool LooksLikeLabel(string raw) => _multiLabel
+        ? raw.Trim().Length > 0 && MatchSet(SplitCell(raw), out _, out _) != LabelMatch.Unknown
+        : Match(raw, out _) != LabelMatch.Unknown;
 }

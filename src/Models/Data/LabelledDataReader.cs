@@ -272,6 +272,23 @@ public static class LabelledDataReader
                     $"expected {width} columns separated by {Describe(separator)}, found {row.Fields.Count}.");
             }
 
+            if (options.MultiLabel)
+            {
+                switch (matcher.MatchSet(LabelMatcher.SplitCell(labelValue), out var set, out var unknown))
+                {
+                    case LabelMatch.Label:
+                        examples.Add(LabelledExample.WithLabelSet(row.LineNumber, text, set));
+                        break;
+                    case LabelMatch.Skipped:
+                        skipped++;
+                        break;
+                    default:
+                        throw new UnknownLabelException(path, row.LineNumber, unknown!, matcher.Labels);
+                }
+
+                continue;
+            }
+
             switch (matcher.Match(labelValue, out var index))
             {
                 case LabelMatch.Label:
@@ -426,6 +443,31 @@ public static class LabelledDataReader
                 }
 
                 var labelValue = Property(path, lineNumber, root, options.LabelColumn, LabelColumnNames, "label");
+                if (options.MultiLabel)
+                {
+                    var parts = labelValue.ValueKind switch
+                    {
+                        JsonValueKind.Array when labelValue.EnumerateArray().All(e => e.ValueKind is JsonValueKind.String or JsonValueKind.Number) =>
+                            labelValue.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText()).ToArray(),
+                        JsonValueKind.String => LabelMatcher.SplitCell(labelValue.GetString()!),
+                        _ => throw new DataFormatException(path, lineNumber,
+                            $"the label field must be a list of label names (or indices) or a string \"a|b\", found {labelValue.GetRawText()}."),
+                    };
+                    switch (matcher.MatchSet(parts, out var set, out var unknown))
+                    {
+                        case LabelMatch.Label:
+                            examples.Add(LabelledExample.WithLabelSet(lineNumber, textValue.GetString()!, set));
+                            break;
+                        case LabelMatch.Skipped:
+                            skipped++;
+                            break;
+                        default:
+                            throw new UnknownLabelException(path, lineNumber, unknown!, matcher.Labels);
+                    }
+
+                    continue;
+                }
+
                 LabelMatch match;
                 int index;
                 string raw;

@@ -3,8 +3,16 @@ namespace FastBert.Models.Data;
 /// <summary>One labelled example.</summary>
 /// <param name="LineNumber">1-based line of the file where the example's row starts.</param>
 /// <param name="Text">The text, as written (quotes removed for quoted CSV fields; not trimmed).</param>
-/// <param name="Label">Index into the model's labels.</param>
-public sealed record LabelledExample(int LineNumber, string Text, int Label);
+/// <param name="Label">Index into the model's labels (multi-label data: the first label of the set, -1 for none).</param>
+public sealed record LabelledExample(int LineNumber, string Text, int Label)
+{
+    /// <summary>Multi-label data: every label of the example, ascending (may be empty); else just <see cref="Label"/>.</summary>
+    public IReadOnlyList<int> LabelSet { get; init; } = Label >= 0 ? [Label] : [];
+
+    /// <summary>A multi-label example with its (ascending) label set.</summary>
+    public static LabelledExample WithLabelSet(int lineNumber, string text, int[] labels) =>
+        new(lineNumber, text, labels.Length > 0 ? labels[0] : -1) { LabelSet = labels };
+}
 
 /// <summary>The examples read from one labelled data file, in file order.</summary>
 public sealed record LabelledDataset(string Path, IReadOnlyList<LabelledExample> Examples)
@@ -18,6 +26,9 @@ public sealed record LabelledDataset(string Path, IReadOnlyList<LabelledExample>
     public IReadOnlyList<int> Labels => Examples.Select(e => e.Label).ToList();
 
     public IReadOnlyList<string> Texts => Examples.Select(e => e.Text).ToList();
+
+    /// <summary>Each example's label set (multi-label data), in file order.</summary>
+    public IReadOnlyList<IReadOnlyList<int>> LabelSets => Examples.Select(e => e.LabelSet).ToList();
 
     /// <summary>How many examples carry each label index (0..<paramref name="labelCount"/>-1).</summary>
     public int[] CountByLabel(int labelCount)

@@ -49,3 +49,31 @@ public static class ModelEvaluator
         return Evaluate(model, texts, labels);
     }
 }
+
+/// <summary>A multi-label model scored on labelled texts: its probabilities, its per-label decisions and the metrics.</summary>
+public sealed record MultiLabelModelEvaluation(IReadOnlyList<float[]> Probabilities, bool[][] Decisions, MultiLabelMetrics Metrics);
+
+/// <summary>The evaluation loop of a multi-label model, with the thresholds it runs with (<see cref="ModelInfo.Thresholds"/>).</summary>
+public static class MultiLabelModelEvaluator
+{
+    public static MultiLabelModelEvaluation Evaluate(BertModel model, IReadOnlyList<string> texts, IReadOnlyList<IReadOnlyList<int>> labelSets, IReadOnlyList<float>? thresholds = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (texts.Count != labelSets.Count)
+        {
+            throw new ArgumentException($"{texts.Count} texts but {labelSets.Count} label sets.", nameof(labelSets));
+        }
+
+        thresholds ??= model.Info.Thresholds;
+        var probabilities = model.ClassifyBatch(texts).Select(r => r.Probabilities).ToArray();
+        var metrics = MultiLabelMetricsCalculator.Compute(labelSets, probabilities, thresholds, model.Info.LabelNames) with { Thresholds = thresholds.ToArray() };
+        var decisions = probabilities.Select(p => MultiLabelMetricsCalculator.Decide(p, thresholds)).ToArray();
+        return new MultiLabelModelEvaluation(probabilities, decisions, metrics);
+    }
+
+    public static MultiLabelModelEvaluation Evaluate(string modelDirectory, RunSettings run, IReadOnlyList<string> texts, IReadOnlyList<IReadOnlyList<int>> labelSets, int? intraOpThreads = null)
+    {
+        using var model = BertModel.Load(modelDirectory, run.ToModelOptions(intraOpThreads));
+        return Evaluate(model, texts, labelSets);
+    }
+}

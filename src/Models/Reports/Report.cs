@@ -39,6 +39,12 @@ public sealed record Report
 
     public IReadOnlyList<BenchmarkResult> Benchmarks { get; init; } = [];
 
+    /// <summary>Multi-label models evaluated (instead of <see cref="Evaluations"/>); empty otherwise.</summary>
+    public IReadOnlyList<MultiLabelEvaluation> MultiLabelEvaluations { get; init; } = [];
+
+    /// <summary>Multi-label variants compared with the first multi-label evaluation.</summary>
+    public IReadOnlyList<MultiLabelComparison> MultiLabelComparisons { get; init; } = [];
+
     public QuantizationSummary? Quantization { get; init; }
 
     /// <summary>What <c>train</c> did, epoch by epoch (kind <c>train</c> only).</summary>
@@ -76,6 +82,53 @@ public sealed record DataRef(string Path, int Examples);
 
 /// <summary>One model on one labelled data set.</summary>
 public sealed record Evaluation(ModelRef Model, DataRef Data, ClassificationMetrics Metrics);
+
+/// <summary>One multi-label model on one labelled data set.</summary>
+public sealed record MultiLabelEvaluation(ModelRef Model, DataRef Data, MultiLabelMetrics Metrics);
+
+/// <summary>
+/// A multi-label variant against the baseline on the same data: the micro-F1 change and the share of
+/// (example, label) decisions left unchanged.
+/// </summary>
+public sealed record MultiLabelComparison(string Baseline, string Variant, double MicroF1Delta, double MacroF1Delta, double SubsetAccuracyDelta, double DecisionAgreement, int ChangedDecisions);
+
+/// <summary>Multi-label metrics (scikit-learn definitions; see <c>Metrics/MultiLabelMetrics.cs</c>).</summary>
+public sealed record MultiLabelMetrics
+{
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    public required int Examples { get; init; }
+
+    /// <summary>From TP/FP/FN summed over every (example, label).</summary>
+    public required AveragedScores Micro { get; init; }
+
+    public required AveragedScores Macro { get; init; }
+
+    public required AveragedScores Weighted { get; init; }
+
+    /// <summary>Per example, then averaged over examples.</summary>
+    public required AveragedScores Samples { get; init; }
+
+    /// <summary>Share of examples whose predicted label set is exactly the true set.</summary>
+    public required double SubsetAccuracy { get; init; }
+
+    /// <summary>Share of (example, label) decisions that are wrong.</summary>
+    public required double HammingLoss { get; init; }
+
+    /// <summary>Mean number of true labels per example.</summary>
+    public required double LabelCardinality { get; init; }
+
+    /// <summary>Mean number of predicted labels per example.</summary>
+    public required double PredictedCardinality { get; init; }
+
+    /// <summary>The threshold of each label, in label order, when they were recorded with the evaluation.</summary>
+    public IReadOnlyList<float>? Thresholds { get; init; }
+
+    public required IReadOnlyList<LabelScores> PerLabel { get; init; }
+}
+
+/// <summary>One label of a multi-label model: Support = examples that have it, Predicted = examples given it.</summary>
+public sealed record LabelScores(string Label, double Precision, double Recall, double F1, int Support, int Predicted, double? Auroc);
 
 /// <summary>Scikit-learn definitions; see docs in <c>Metrics/Metrics.cs</c>.</summary>
 public sealed record ClassificationMetrics
@@ -177,6 +230,9 @@ public sealed record TrainingSummary
 
     public required IReadOnlyList<string> Labels { get; init; }
 
+    /// <summary><c>multi-label</c> for a multi-label run; null for single-label.</summary>
+    public string? Problem { get; init; }
+
     /// <summary>Weights that started random because the base has no head for these labels (empty when none).</summary>
     public IReadOnlyList<string> NewlyInitialized { get; init; } = [];
 
@@ -230,4 +286,11 @@ public sealed record EpochSummary(
     double? WeightedF1,
     double? Auroc,
     double Seconds,
-    double LearningRate);
+    double LearningRate)
+{
+    /// <summary>Multi-label runs: validation micro-F1 (<see cref="Accuracy"/> is then the subset accuracy).</summary>
+    public double? MicroF1 { get; init; }
+
+    /// <summary>Multi-label runs: validation Hamming loss.</summary>
+    public double? HammingLoss { get; init; }
+}

@@ -49,6 +49,14 @@ internal static class EvaluateCommand
         ReportFiles.RequireFilePath(json, "--json");
         var progress = new ConsoleProgress(io.Error);
         var models = ModelResolution.Resolve(modelArguments, progress);
+        using (var first = BertModel.Load(models[0].Directory))
+        {
+            if (first.Info.Problem == ClassificationProblem.MultiLabel)
+            {
+                return RunMultiLabel(models, data, indices, options with { MultiLabel = true }, json, progress, io);
+            }
+        }
+
         var evaluations = new List<Evaluation>();
         var probabilities = new List<IReadOnlyList<float[]>>();
         IReadOnlyList<string>? labels = null;
@@ -92,6 +100,72 @@ internal static class EvaluateCommand
             Comparisons = comparisons,
         };
         WriteSummary(io.Output, evaluations, comparisons);
+        ReportFiles.WriteJson(report, json);
+        return ExitCodes.Success;
+    }
+
+    // A multi-label model is scored per (example, label) decision; variants are compared decision by decision.
+    private static int RunMultiLabel(IReadOnlyList<(string Name, string Directory)> models, FileInfo data, FileInfo? indices, DataReadOptions options, FileInfo? json, ConsoleProgress progress, InvocationConfiguration io)
+    {
+        var evaluations = new List<MultiLabelEvaluation>();
+        var scored = new List<MultiLabelModelEvaluation>();
+        IReadOnlyList<string>? labels = null;
+        LabelledDataset? dataset = null;
+        foreach (var (name, directory) in models)
+        {
+            using var model = BertModel.Load(directory);
+            if (model.Info.Problem != ClassificationProblem.MultiLabel)
+            {
+                throw new UsageException($"{directory} is a single-label model and the first model is multi-label: only variants of one model can be compared.");
+            }
+
+            if (labels is null)
+            {
+                labels = model.Info.LabelNames;
+                dataset = LabelledDataReader.Read(data.FullName, options, labels);
+                if (indices is not null)
+                {
+                    dataset = dataset.Select(LabelledDataReader.ReadIndices(indices.FullName));
+                }
+            }
+            else if (!labels.SequenceEqual(model.Info.LabelNames, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new UsageException($"{directory} has labels [{string.Join(", ", model.Info.LabelNames)}], the first model has [{string.Join(", ", labels)}]: only variants of one model can be compared.");
+            }
+
+            var evaluation = progress.Run($"Evaluating {name} on {dataset!.Count} examples", _ => MultiLabelModelEvaluator.Evaluate(model, dataset.Texts, dataset.LabelSets));
+            scored.Add(evaluation);
+            evaluations.Add(new MultiLabelEvaluation(Describe(name, directory, model), new DataRef(data.FullName, dataset.Count), evaluation.Metrics));
+        }
+
+        var comparisons = new List<MultiLabelComparison>();
+        for (var i = 1; i < models.Count; i++)
+        {
+            comparisons.Add(MultiLabelComparisonCalculator.Compare(models[0].Name, models[i].Name, scored[0].Metrics, scored[i].Metrics, scored[0].Decisions, scored[i].Decisions));
+        }
+
+        var report = new Report
+        {
+            Kind = "evaluate",
+            CreatedUtc = DateTimeOffset.UtcNow,
+            Command = "fastbert " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+            Machine = MachineDescription.Current(),
+            MultiLabelEvaluations = evaluations,
+            MultiLabelComparisons = comparisons,
+        };
+        var c = CultureInfo.InvariantCulture;
+        io.Output.WriteLine("model | examples | micro F1 | macro F1 | weighted F1 | samples F1 | subset accuracy | Hamming loss | label cardinality");
+        foreach (var e in evaluations)
+        {
+            var m = e.Metrics;
+            io.Output.WriteLine(string.Create(c, $"{e.Model.Name} | {m.Examples} | {m.Micro.F1:0.0000} | {m.Macro.F1:0.0000} | {m.Weighted.F1:0.0000} | {m.Samples.F1:0.0000} | {m.SubsetAccuracy:0.0000} | {m.HammingLoss:0.0000} | {m.LabelCardinality:0.00} (predicted {m.PredictedCardinality:0.00})"));
+        }
+
+        foreach (var comparison in comparisons)
+        {
+            io.Output.WriteLine(string.Create(c, $"{comparison.Variant} vs {comparison.Baseline}: micro F1 {comparison.MicroF1Delta:+0.0000;-0.0000;0.0000}, macro F1 {comparison.MacroF1Delta:+0.0000;-0.0000;0.0000}, decision agreement {comparison.DecisionAgreement:0.0000}, {comparison.ChangedDecisions} changed (example, label) decisions"));
+        }
+
         ReportFiles.WriteJson(report, json);
         return ExitCodes.Success;
     }

@@ -51,18 +51,27 @@ internal static class TrainCommand
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Where to write the trained checkpoint, when training ends (an earlier training output there is replaced; a folder of other files needs --force).", Required = true };
         var force = ForceOption.Create("train.json");
         var json = new Option<bool>("--json") { Description = "Print train.json (schema fastbert.train/v1) to stdout instead of the table; no progress output." };
+        var problem = new Option<string>("--problem") { Description = "single-label (softmax, one label per row) | multi-label (a sigmoid per label; label cells 'a|b' or JSON arrays; binary cross-entropy).", DefaultValueFactory = _ => "single-label" };
         var format = DataOptions.Format();
         var command = new Command(Name, "Fine-tune a BERT, DistilBERT or ELECTRA classifier (TorchSharp, CPU): full, frozen-encoder head or LoRA.\n"
             + "Example: fastbert train --base ./bert-tiny --data sms.tsv --split 0.15 --stratify --mode lora --epochs 3 --output ./spam-lora\n"
             + "Ctrl+C stops after the current batch; the last kept epoch is written to --output.")
         {
             baseModel, fromScratch, data, validation, validationIndices, split, stratify, labels, mode, loraRank, loraAlpha, loraTargets, loraDropout,
-            keepAdapters, epochs, lr, batch, maxTokens, seed, weightDecay, warmup, clip, classWeights, earlyStopping, output, force, json,
+            keepAdapters, epochs, lr, batch, maxTokens, seed, weightDecay, warmup, clip, classWeights, earlyStopping, output, force, json, problem,
         };
         format.AddTo(command);
         command.SetAction(parse =>
         {
-            var readOptions = format.Read(parse);
+            var problemKind = ClassificationProblems.TryParse(parse.GetValue(problem))
+                ?? throw new UsageException($"--problem '{parse.GetValue(problem)}' is not one of single-label, multi-label.");
+            var multiLabel = problemKind == ClassificationProblem.MultiLabel;
+            var readOptions = format.Read(parse) with { MultiLabel = multiLabel };
+            if (multiLabel && parse.GetValue(stratify))
+            {
+                throw new UsageException("--stratify needs one label per row; with --problem multi-label use --split without it, or --validation.");
+            }
+
             var baseDirectory = parse.GetRequiredValue(baseModel).FullName;
             var dataFile = parse.GetRequiredValue(data)!.FullName;
             var trainingMode = ParseMode(parse.GetValue(mode)!);
@@ -82,6 +91,7 @@ internal static class TrainCommand
                 OutputDirectory = parse.GetRequiredValue(output).FullName,
                 Force = parse.GetValue(force),
                 Mode = trainingMode,
+                Problem = problemKind,
                 Lora = new LoraOptions(parse.GetValue(loraRank), parse.GetValue(loraAlpha), SplitList(parse.GetValue(loraTargets)), parse.GetValue(loraDropout)),
                 Epochs = parse.GetValue(epochs),
                 LearningRate = parse.GetValue(lr),

@@ -29,9 +29,18 @@ internal sealed class EncodedExamples
     private readonly int[] _labels;
     private readonly int _padId;
     private readonly bool _tokenTypes;
+    private readonly int[][]? _labelSets;
+    private readonly int _labelCount;
 
-    public EncodedExamples(IReadOnlyList<LabelledExample> examples, BertTextTokenizer tokenizer, int maxTokens, bool tokenTypes)
+    /// <param name="multiLabelCount">Multi-label training: the number of labels; batches then carry multi-hot float targets [rows, labels].</param>
+    public EncodedExamples(IReadOnlyList<LabelledExample> examples, BertTextTokenizer tokenizer, int maxTokens, bool tokenTypes, int? multiLabelCount = null)
     {
+        if (multiLabelCount is { } count)
+        {
+            _labelSets = examples.Select(e => e.LabelSet.ToArray()).ToArray();
+            _labelCount = count;
+        }
+
         _ids = examples.Select(e => tokenizer.Encode(e.Text, maxTokens)).ToArray();
         _labels = examples.Select(e => e.Label).ToArray();
         _padId = tokenizer.PadId;
@@ -41,6 +50,9 @@ internal sealed class EncodedExamples
     public int Count => _ids.Length;
 
     public IReadOnlyList<int> Labels => _labels;
+
+    /// <summary>Multi-label: every example's label set; null for single-label examples.</summary>
+    public IReadOnlyList<IReadOnlyList<int>>? LabelSets => _labelSets;
 
     public int BatchCount(int batchSize) => (Count + batchSize - 1) / batchSize;
 
@@ -87,6 +99,20 @@ internal sealed class EncodedExamples
             torch.tensor(ids, shape),
             torch.tensor(mask, shape),
             _tokenTypes ? torch.zeros(shape, ScalarType.Int64) : null,
-            torch.tensor(rows.Select(r => (long)_labels[r]).ToArray()));
+            _labelSets is null ? torch.tensor(rows.Select(r => (long)_labels[r]).ToArray()) : MultiHot(rows));
+    }
+
+    private Tensor MultiHot(int[] rows)
+    {
+        var targets = new float[rows.Length * _labelCount];
+        for (var b = 0; b < rows.Length; b++)
+        {
+            foreach (var label in _labelSets![rows[b]])
+            {
+                targets[(b * _labelCount) + label] = 1f;
+            }
+        }
+
+        return torch.tensor(targets, [rows.Length, _labelCount]);
     }
 }
