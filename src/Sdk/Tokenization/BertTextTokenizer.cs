@@ -45,7 +45,7 @@ public sealed class BertTextTokenizer
     private readonly BertTokenizer _wordPiece;
     private readonly BasicTokenizer _basic;
 
-    private BertTextTokenizer(BertVocabulary vocabulary, TokenizerSettings settings, string source, string? path)
+    private BertTextTokenizer(BertVocabulary vocabulary, TokenizerSettings settings, string source, string? path, string continuingSubwordPrefix = "##")
     {
         Settings = settings;
         ClsId = vocabulary.Ids[ClsToken];
@@ -76,7 +76,7 @@ public sealed class BertTextTokenizer
                 SeparatorToken = SepToken,
                 PaddingToken = PadToken,
                 MaskingToken = hasMask ? MaskToken : UnkToken,
-                ContinuingSubwordPrefix = "##",
+                ContinuingSubwordPrefix = continuingSubwordPrefix,
 
                 // Words over 100 code points never get here (BasicTokenizer writes [UNK] for them); 100 code points
                 // can take up to 200 UTF-16 units, which ML.Tokenizers counts.
@@ -110,12 +110,13 @@ public sealed class BertTextTokenizer
     public int VocabularySize { get; }
 
     /// <summary>
-    /// Builds the tokenizer of a Hugging Face model folder: vocab.txt (required) and tokenizer_config.json
-    /// (optional: do_lower_case, strip_accents, tokenize_chinese_chars; HF defaults true, null, true).
+    /// Builds the tokenizer of a Hugging Face model folder: vocab.txt and tokenizer_config.json (optional:
+    /// do_lower_case, strip_accents, tokenize_chinese_chars; HF defaults true, null, true), or, when the folder has no
+    /// vocab.txt, its tokenizer.json (see <see cref="FromTokenizerJson"/>).
     /// </summary>
     /// <param name="modelDirectory">The model folder.</param>
     /// <param name="lowercaseOverride">When set, wins over do_lower_case (strip_accents = null then follows it).</param>
-    /// <exception cref="TokenizerLoadException">Folder or vocab.txt missing, vocabulary empty, malformed or without
+    /// <exception cref="TokenizerLoadException">Folder or vocab.txt and tokenizer.json missing, vocabulary empty, malformed or without
     /// [CLS]/[SEP]/[PAD]/[UNK], or tokenizer_config.json unreadable. The message names the file.</exception>
     public static BertTextTokenizer FromModelDirectory(string modelDirectory, bool? lowercaseOverride = null)
     {
@@ -136,10 +137,15 @@ public sealed class BertTextTokenizer
         string vocabPath = Path.Combine(directory, "vocab.txt");
         if (!File.Exists(vocabPath))
         {
-            string hint = File.Exists(Path.Combine(directory, "tokenizer.json"))
-                ? " The folder has a tokenizer.json, but fastbert reads the WordPiece vocabulary from vocab.txt: save the tokenizer with save_pretrained (it writes vocab.txt) or copy vocab.txt from the model's repository."
-                : " Copy the model's vocab.txt (as saved by Hugging Face save_pretrained) into this folder.";
-            throw new TokenizerLoadException($"The tokenizer vocabulary '{vocabPath}' was not found.{hint}") { Path = vocabPath };
+            string tokenizerJsonPath = Path.Combine(directory, "tokenizer.json");
+            if (File.Exists(tokenizerJsonPath))
+            {
+                return FromTokenizerJson(tokenizerJsonPath, lowercaseOverride);
+            }
+
+            throw new TokenizerLoadException(
+                $"The tokenizer vocabulary '{vocabPath}' was not found (nor a tokenizer.json). Copy the model's vocab.txt or tokenizer.json (as saved by Hugging Face save_pretrained) into this folder.")
+            { Path = vocabPath };
         }
 
         byte[] bytes;
@@ -160,6 +166,53 @@ public sealed class BertTextTokenizer
         }
 
         return new BertTextTokenizer(vocabulary, settings, $"'{vocabPath}'", vocabPath);
+    }
+
+    /// <summary>
+    /// Builds the tokenizer a Hugging Face tokenizer.json describes: its WordPiece vocabulary and BertNormalizer
+    /// switches (the file's truncation and padding are ignored). The ids equal those of the same vocabulary read from
+    /// vocab.txt with the same settings.
+    /// </summary>
+    /// <param name="tokenizerJsonPath">The tokenizer.json file.</param>
+    /// <param name="lowercaseOverride">When set, wins over normalizer.lowercase (strip_accents = null then follows it).</param>
+    /// <exception cref="TokenizerLoadException">The file is unreadable, not JSON, not a BERT WordPiece tokenizer, or uses
+    /// a setting fastbert's BERT pipeline does not implement. The message names the file and what it found.</exception>
+    public static BertTextTokenizer FromTokenizerJson(string tokenizerJsonPath, bool? lowercaseOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizerJsonPath);
+        string path = Path.GetFullPath(tokenizerJsonPath);
+        if (!File.Exists(path))
+        {
+            throw new TokenizerLoadException($"The tokenizer '{path}' was not found. Pass the tokenizer.json saved with the model.") { Path = path };
+        }
+
+        var definition = WordPieceTokenizerJson.Read(path);
+        RequireSupported(definition, path);
+        var vocabulary = BertVocabulary.FromTokens(definition.Vocabulary, $"in '{path}' (model.vocab)", path);
+        var settings = definition.Settings;
+        if (lowercaseOverride is bool lowercase)
+        {
+            settings = settings with { Lowercase = lowercase };
+        }
+
+        return new BertTextTokenizer(vocabulary, settings, $"in '{path}'", path, definition.ContinuingSubwordPrefix);
+    }
+
+    /// <summary>Settings a valid BERT tokenizer.json may hold but that fastbert's pipeline fixes: refused, never ignored.</summary>
+    private static void RequireSupported(WordPieceTokenizerJson definition, string path)
+    {
+        string? unsupported =
+            definition.UnkToken != UnkToken ? $"model.unk_token is \"{definition.UnkToken}\" (fastbert supports \"{UnkToken}\")"
+            : definition.MaxInputCharsPerWord != MaxWordCodePoints ? $"model.max_input_chars_per_word is {definition.MaxInputCharsPerWord} (fastbert supports {MaxWordCodePoints}, the BERT value)"
+            : !definition.CleanText ? "normalizer.clean_text is false (fastbert always cleans the text, as BERT does)"
+            : definition.ClsToken != ClsToken || definition.SepToken != SepToken
+                ? $"the post_processor wraps texts in \"{definition.ClsToken}\" ... \"{definition.SepToken}\" (fastbert supports \"{ClsToken}\" ... \"{SepToken}\")"
+            : string.IsNullOrEmpty(definition.ContinuingSubwordPrefix) ? "model.continuing_subword_prefix is empty"
+            : null;
+        if (unsupported is not null)
+        {
+            throw new TokenizerLoadException($"The tokenizer '{path}' is a WordPiece tokenizer, but {unsupported}. Use the model's standard BERT tokenizer.json or its vocab.txt.") { Path = path };
+        }
     }
 
     /// <summary>Builds a tokenizer from a vocab.txt stream (read to its end, not closed) and explicit settings.</summary>

@@ -59,6 +59,12 @@ internal sealed class BertVocabulary
             throw Error(path, $"The vocabulary {source} holds no tokens. It must list one WordPiece token per line (line number = token id).");
         }
 
+        return FromTokens(lines, source, path);
+    }
+
+    /// <summary>A vocabulary from its tokens by id (e.g. a tokenizer.json's model.vocab), checked like a vocab.txt.</summary>
+    public static BertVocabulary FromTokens(IReadOnlyList<string> lines, string source, string? path)
+    {
         var ids = new Dictionary<string, int>(lines.Count, StringComparer.Ordinal);
         for (int i = 0; i < lines.Count; i++)
         {
@@ -68,7 +74,7 @@ internal sealed class BertVocabulary
         var missing = RequiredTokens.Where(t => !ids.ContainsKey(t)).ToList();
         if (missing.Count > 0)
         {
-            throw Error(path, $"The vocabulary {source} lacks the BERT special token(s) {string.Join(", ", missing)} ({lines.Count} lines read). It must be a BERT WordPiece vocab.txt that lists [PAD], [UNK], [CLS] and [SEP] (bert-base-uncased has them at ids 0, 100, 101, 102); check that the right file was used.");
+            throw Error(path, $"The vocabulary {source} lacks the BERT special token(s) {string.Join(", ", missing)} ({lines.Count} tokens read). It must be a BERT WordPiece vocabulary that lists [PAD], [UNK], [CLS] and [SEP] (bert-base-uncased has them at ids 0, 100, 101, 102); check that the right file was used.");
         }
 
         return new BertVocabulary(lines.ToArray(), ids);
