@@ -79,9 +79,22 @@ public sealed partial class ClassifierGenerator
         writer.WriteLine("namespace " + ns);
         writer.OpenBlock();
 
-        writer.WriteLine("/// <summary>The labels of <see cref=\"" + classType + "\"/>, in model output order.</summary>");
+        // A multi-label enum has one bit per label, so a set of labels is one value (Editing | Text); more than 31
+        // labels need a long.
+        var multiLabel = manifest.MultiLabel;
+        var wide = multiLabel && manifest.Labels.Count > 31;
+        if (multiLabel)
+        {
+            writer.WriteLine("/// <summary>The labels of <see cref=\"" + classType + "\"/>, one bit each in model output order; a prediction's labels are one combined value.</summary>");
+            writer.WriteLine("[global::System.Flags]");
+        }
+        else
+        {
+            writer.WriteLine("/// <summary>The labels of <see cref=\"" + classType + "\"/>, in model output order.</summary>");
+        }
+
         writer.WriteLine(GeneratedCodeAttribute);
-        writer.WriteLine("public enum " + enumName);
+        writer.WriteLine("public enum " + enumName + (wide ? " : long" : string.Empty));
         writer.OpenBlock();
         for (var i = 0; i < manifest.Labels.Count; i++)
         {
@@ -92,7 +105,7 @@ public sealed partial class ClassifierGenerator
             }
 
             writer.WriteLine("/// <summary>The label <c>\"" + CSharpLiterals.XmlDoc(label.Name) + "\"</c> (model output " + Number(i) + ").</summary>");
-            writer.WriteLine(label.MemberName + " = " + Number(i) + ",");
+            writer.WriteLine(label.MemberName + " = " + (multiLabel ? (wide ? "1L << " : "1 << ") + Number(i) : Number(i)) + ",");
         }
 
         writer.CloseBlock();
@@ -103,7 +116,8 @@ public sealed partial class ClassifierGenerator
         writer.WriteLine("/// Its labels are <see cref=\"" + enumType + "\"/>; its model is the <c>fastbert/" + modelName + "</c> folder the build copies next to the app.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine(GeneratedCodeAttribute);
-        writer.WriteLine("public sealed partial class " + className + " : global::FastBert.BertClassifier<" + enumType + ">");
+        var baseClass = multiLabel ? "global::FastBert.MultiLabelBertClassifier<" : "global::FastBert.BertClassifier<";
+        writer.WriteLine("public sealed partial class " + className + " : " + baseClass + enumType + ">");
         writer.OpenBlock();
 
         writer.WriteLine("/// <summary>The model's name: its folder under <c>fastbert/</c> in the app's output.</summary>");

@@ -49,6 +49,12 @@ public sealed record ClassifierManifest(
     /// <summary><c>quantize:</c>, with defaults (<see cref="QuantizeSettings.Default"/>) when absent.</summary>
     public QuantizeSettings Quantize { get; init; } = QuantizeSettings.Default;
 
+    /// <summary>
+    /// <c>problem: multi-label</c>: the model scores every label with a sigmoid and a text gets any set of labels (the
+    /// generated enum is <c>[Flags]</c>); false for <c>single-label</c> (the default).
+    /// </summary>
+    public bool MultiLabel { get; init; }
+
     /// <summary><c>validate:</c>, or <see langword="null"/> when the manifest has none (no validation data, no gates).</summary>
     public ValidateSettings? Validate { get; init; }
 

@@ -46,6 +46,9 @@ public static class ManifestParser
     public const int MaxMaxTokens = 8192;
 
     /// <summary>Members the generated class declares; the class cannot have one of these names (CS0542).</summary>
+    /// <summary>A multi-label enum holds one bit per label in a long.</summary>
+    public const int MaxMultiLabelLabels = 64;
+
     internal static readonly string[] GeneratedMemberNames = { "ModelName", "Definition", "Load" };
 
     /// <summary>validate.maxP95LatencyMs must be greater than this (milliseconds); it has no upper bound.</summary>
@@ -221,7 +224,7 @@ public static class ManifestParser
     {
         private static readonly string[] RootKeys =
         {
-            Keys.Classifier, Keys.Namespace, Keys.Model, Keys.Labels, Keys.Tokenizer, Keys.Quantize, Keys.Validate,
+            Keys.Classifier, Keys.Namespace, Keys.Model, Keys.Labels, Keys.Tokenizer, Keys.Quantize, Keys.Validate, Keys.Problem,
         };
 
         private static readonly string[] ModelKeys = { Keys.Source };
@@ -251,6 +254,7 @@ public static class ManifestParser
         private bool _labelsMissing;
         private int? _maxTokens;
         private bool? _lowercase;
+        private bool _multiLabel;
         private QuantizeSettings _quantize = QuantizeSettings.Default;
         private ValidateSettings? _validate;
 
@@ -326,6 +330,9 @@ public static class ManifestParser
                         break;
                     case Keys.Validate:
                         ReadValidate(keyNode, value);
+                        break;
+                    case Keys.Problem:
+                        ReadProblem(value);
                         break;
                 }
             });
@@ -561,6 +568,18 @@ public static class ManifestParser
             }
 
             _maxTokens = number;
+        }
+
+        // single-label | multi-label: a multi-label manifest generates a [Flags] enum and a MultiLabelBertClassifier.
+        private void ReadProblem(YamlValue value)
+        {
+            if (value is YamlScalarValue { IsNull: false } scalar && scalar.Value is "single-label" or "multi-label")
+            {
+                _multiLabel = scalar.Value == "multi-label";
+                return;
+            }
+
+            WrongType(value, "'problem'", "single-label or multi-label", "problem: multi-label");
         }
 
         private void ReadLowercase(YamlValue value)
@@ -887,6 +906,11 @@ public static class ManifestParser
 
         private ManifestParseResult Result()
         {
+            if (_multiLabel && _labels.Labels.Count > MaxMultiLabelLabels)
+            {
+                Report(ManifestDiagnosticIds.ValueOutOfRange, "A multi-label manifest has at most " + MaxMultiLabelLabels + " labels (one bit each of the generated [Flags] enum), found " + _labels.Labels.Count + ". Use problem: single-label, or split the labels over several models.", _labelsSpan ?? ManifestSpan.DocumentStart);
+            }
+
             // Text order (stable for problems at the same place), so output is deterministic and reads top-down.
             var diagnostics = _diagnostics.OrderBy(d => d.Span.StartIndex).ToEquatableArray();
             if (!diagnostics.IsEmpty
@@ -922,6 +946,7 @@ public static class ManifestParser
                 LabelsSpan = _labelsSpan,
                 Quantize = _quantize,
                 Validate = _validate,
+                MultiLabel = _multiLabel,
             };
             return new ManifestParseResult(_path, manifest, diagnostics) { LabelsMissing = _labelsMissing };
         }
@@ -941,6 +966,7 @@ public static class ManifestParser
         public const string Mode = "mode";
         public const string MaxAccuracyDrop = "maxAccuracyDrop";
         public const string Validate = "validate";
+        public const string Problem = "problem";
         public const string Data = "data";
         public const string Indices = "indices";
         public const string TextColumn = "textColumn";

@@ -14,7 +14,8 @@ internal sealed record ClassifierModel(
     string ManifestPath,
     EquatableArray<LabelModel> Labels,
     int? MaxTokens,
-    bool? Lowercase)
+    bool? Lowercase,
+    bool MultiLabel = false)
 {
     public static ClassifierModel From(ClassifierManifest manifest)
     {
@@ -26,7 +27,8 @@ internal sealed record ClassifierModel(
             manifest.Path,
             manifest.Labels.Select(static label => new LabelModel(label.Name, label.MemberName)).ToEquatableArray(),
             manifest.MaxTokens,
-            manifest.Lowercase);
+            manifest.Lowercase,
+            manifest.MultiLabel);
     }
 
     /// <summary><c>Namespace.ClassName</c>.</summary>
