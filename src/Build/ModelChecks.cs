@@ -25,8 +25,7 @@ internal sealed class ModelChecks(TaskLoggingHelper log)
         try
         {
             modelLabels = TransformerConfig.Load(Path.Combine(modelDirectory, ModelFolder.ConfigFile)).Id2Label;
-            var onnx = Path.Combine(modelDirectory, ModelFolder.OnnxFile);
-            if (File.Exists(onnx))
+            if (ModelFolder.FindOnnx(modelDirectory) is { } onnx)
             {
                 outputWidth = OnnxModelSummary.Read(onnx).OutputWidth;
             }

@@ -151,11 +151,11 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
             return;
         }
 
-        var missing = ModelFolder.Missing(sourceDirectory, ModelFolder.RequiredRuntimeFiles);
+        var missing = ModelFolder.MissingRuntimeFiles(sourceDirectory);
         if (missing.Count > 0)
         {
             checks.LogAtSource(manifestPath, span, ManifestDiagnosticIds.ModelFilesMissing,
-                $"model.source '{manifest.ModelSource}' lacks {string.Join(", ", missing)}. A model folder needs {string.Join(", ", ModelFolder.RequiredRuntimeFiles)}; a checkpoint folder needs config.json, model.safetensors or pytorch_model.bin, and vocab.txt.");
+                $"model.source '{manifest.ModelSource}' lacks {string.Join(", ", missing)}. A model folder needs model.onnx (or onnx/model.onnx), vocab.txt (or tokenizer.json) and config.json; a checkpoint folder needs config.json, model.safetensors or pytorch_model.bin, and vocab.txt.");
             return;
         }
 
@@ -164,7 +164,8 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
             return;
         }
 
-        foreach (var name in ModelFolder.RuntimeFiles)
+        var onnx = Path.GetRelativePath(sourceDirectory, ModelFolder.FindOnnx(sourceDirectory)!).Replace('\\', '/');
+        foreach (var name in ModelFolder.RuntimeFiles.Where(n => n != ModelFolder.OnnxFile).Prepend(onnx))
         {
             var path = Path.Combine(sourceDirectory, name);
             if (File.Exists(path))

@@ -40,7 +40,7 @@ public static class ExportCache
         var full = Path.GetFullPath(directory);
         if (ModelFolder.Inspect(full) != ModelFolderContents.Checkpoint)
         {
-            if (ModelFolder.FindWeights(full) is { } weights && !File.Exists(Path.Combine(full, ModelFolder.OnnxFile)))
+            if (ModelFolder.FindWeights(full) is { } weights && ModelFolder.FindOnnx(full) is null)
             {
                 throw new ExportException($"{Path.Combine(full, ModelFolder.ConfigFile)} not found: the folder holds {Path.GetFileName(weights)} but no config.json, so it can be neither run nor exported. Copy the config.json saved with these weights next to them.");
             }

@@ -16,15 +16,7 @@ namespace FastBert.Models.Hub;
 /// </summary>
 public sealed class HubClient : IDisposable
 {
-    private static readonly FileSpec[] DefaultSpecs =
-    [
-        new([ModelFolder.ConfigFile], Optional: false),
-        new([ModelFolder.VocabularyFile], Optional: false),
-        new([ModelFolder.TokenizerConfigFile], Optional: true),
-        new([ModelFolder.SpecialTokensMapFile], Optional: true),
-        new([ModelFolder.TokenizerJsonFile], Optional: true),
-        new([.. ModelFolder.WeightFiles], Optional: false),
-    ];
+    private static readonly FileSpec[] DefaultSpecs = ModelSpecs(null);
 
     private readonly HubOptions _options;
     private readonly HttpClient _http;
@@ -69,11 +61,12 @@ public sealed class HubClient : IDisposable
     }
 
     /// <summary>
-    /// The files pulled when none are named: <c>config.json</c>, <c>vocab.txt</c>, then optionally (a missing one is
-    /// skipped) <c>tokenizer_config.json</c>, <c>special_tokens_map.json</c>, <c>tokenizer.json</c>, and the weights:
-    /// <c>model.safetensors</c>, else <c>pytorch_model.bin</c>.
+    /// The files tried when none are named: <c>config.json</c>, the tokenizer (<c>vocab.txt</c>, else
+    /// <c>tokenizer.json</c>), then optionally (a missing one is skipped) <c>tokenizer_config.json</c>,
+    /// <c>special_tokens_map.json</c>, <c>tokenizer.json</c>, and the model: <c>model.safetensors</c>, else
+    /// <c>pytorch_model.bin</c>, else <c>model.onnx</c>, else <c>onnx/model.onnx</c>.
     /// </summary>
-    public static IReadOnlyList<string> DefaultFiles { get; } = DefaultSpecs.SelectMany(s => s.Candidates).ToArray();
+    public static IReadOnlyList<string> DefaultFiles { get; } = DefaultSpecs.SelectMany(s => s.Candidates).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>The endpoint, token, cache folder and offline flag in use.</summary>
     public ResolvedHubOptions Settings { get; }
@@ -85,6 +78,23 @@ public sealed class HubClient : IDisposable
     public Task<HubSnapshot> PullAsync(string reference, IReadOnlyList<string>? files = null, string? pinnedCommit = null,
         IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default) =>
         PullAsync(HubReference.Parse(reference), files, pinnedCommit, progress, cancellationToken);
+
+    /// <summary>
+    /// Pulls what a model folder needs, with <paramref name="onnxFile"/> (e.g. <c>onnx/model_quantized.onnx</c>) as its
+    /// model instead of the weights: config.json, the tokenizer files and that one ONNX file, nothing else of the
+    /// repository. Null: the default set (<see cref="DefaultFiles"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="onnxFile"/> is not a relative .onnx path.</exception>
+    public Task<HubSnapshot> PullModelAsync(HubReference reference, string? onnxFile, string? pinnedCommit = null,
+        IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (onnxFile is not null && (ModelFolder.InvalidOnnxFileReason(onnxFile) ?? InvalidFilePathReason(onnxFile)) is { } reason)
+        {
+            throw new ArgumentException(reason, nameof(onnxFile));
+        }
+
+        return PullSpecsAsync(reference, ModelSpecs(onnxFile), pinnedCommit, progress, cancellationToken);
+    }
 
     /// <summary>
     /// Makes <paramref name="files"/> (null: <see cref="DefaultFiles"/>) of <paramref name="reference"/> available in the
@@ -100,11 +110,17 @@ public sealed class HubClient : IDisposable
     /// <param name="cancellationToken">Stops the pull; a partial download is kept and resumed next time.</param>
     /// <exception cref="HubException">A subclass says what failed: authentication, repository / revision / file not
     /// found, integrity, pinned commit mismatch, offline without a cache, or the network.</exception>
-    public async Task<HubSnapshot> PullAsync(HubReference reference, IReadOnlyList<string>? files = null, string? pinnedCommit = null,
+    public Task<HubSnapshot> PullAsync(HubReference reference, IReadOnlyList<string>? files = null, string? pinnedCommit = null,
         IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        var specs = Specs(files);
+        return PullSpecsAsync(reference, Specs(files), pinnedCommit, progress, cancellationToken);
+    }
+
+    private async Task<HubSnapshot> PullSpecsAsync(HubReference reference, FileSpec[] specs, string? pinnedCommit,
+        IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
         if (pinnedCommit is not null && !HubReference.IsCommitSha(pinnedCommit))
         {
             throw new ArgumentException($"The pinned commit '{pinnedCommit}' is not a 40-character lowercase hexadecimal commit sha.", nameof(pinnedCommit));
@@ -186,6 +202,11 @@ public sealed class HubClient : IDisposable
         string? commit = null;
         foreach (var spec in specs)
         {
+            if (spec.Candidates.Any(candidate => remotes.Exists(r => r.Name == candidate)))
+            {
+                continue; // e.g. tokenizer.json, already pulled as the tokenizer of a folder without vocab.txt
+            }
+
             RemoteFile? found = null;
             HubEntryNotFoundException? missing = null;
             foreach (var candidate in spec.Candidates)
@@ -217,7 +238,7 @@ public sealed class HubClient : IDisposable
                     ? missing!
                     : new HubEntryNotFoundException(
                         $"'{reference.RepoId}' at revision '{missing!.Revision}' has none of {string.Join(", ", spec.Candidates)}. "
-                        + "Name the weights file to pull explicitly if the repository uses another one.",
+                        + "Name the file to pull explicitly if the repository uses another one.",
                         reference.RepoId, spec.Candidates[0], missing.Revision, missing.StatusCode, missing.Commit);
             }
 
@@ -759,6 +780,19 @@ public sealed class HubClient : IDisposable
     }
 
     // ---- helpers ----
+
+    /// <summary>What a model folder needs; <paramref name="onnxFile"/> replaces the weights when named.</summary>
+    private static FileSpec[] ModelSpecs(string? onnxFile) =>
+    [
+        new([ModelFolder.ConfigFile], Optional: false),
+        new([.. ModelFolder.TokenizerSources], Optional: false),
+        new([ModelFolder.TokenizerConfigFile], Optional: true),
+        new([ModelFolder.SpecialTokensMapFile], Optional: true),
+        new([ModelFolder.TokenizerJsonFile], Optional: true),
+        onnxFile is null
+            ? new([.. ModelFolder.WeightFiles, .. ModelFolder.DefaultOnnxFiles], Optional: false)
+            : new([onnxFile], Optional: false),
+    ];
 
     private static FileSpec[] Specs(IReadOnlyList<string>? files)
     {

@@ -62,14 +62,20 @@ public sealed class BertModel : IDisposable
         var directory = Path.GetFullPath(modelDirectory);
         if (!Directory.Exists(directory))
         {
-            throw new ModelLoadException(directory, "model folder not found. Build the project that declares the <BertModel> (it copies the model to bin/…/fastbert/<name>/), or pass the folder that holds model.onnx, vocab.txt and config.json.");
+            throw new ModelLoadException(directory, "model folder not found. Build the project that declares the <BertModel> (it copies the model to bin/…/fastbert/<name>/), or pass the folder that holds model.onnx (or onnx/model.onnx), vocab.txt (or tokenizer.json) and config.json.");
         }
 
-        var modelFile = Path.Combine(directory, ModelFileName);
-        if (!File.Exists(modelFile))
+        if (options.OnnxFile is { } named && ModelFolder.InvalidOnnxFileReason(named) is { } invalid)
         {
-            throw new ModelLoadException(modelFile, "model.onnx is missing from the model folder.");
+            throw new ModelLoadException(directory, $"the ONNX file {invalid}");
         }
+
+        var modelFile = ModelFolder.FindOnnx(directory, options.OnnxFile)
+            ?? throw new ModelLoadException(
+                Path.Combine(directory, options.OnnxFile ?? ModelFileName),
+                options.OnnxFile is null
+                    ? $"the model folder has neither {ModelFolder.OnnxFile} nor {ModelFolder.OnnxLayoutFile}."
+                    : $"{options.OnnxFile} is missing from the model folder.");
 
         var config = ModelConfig.Read(directory);
         var description = ReadDescription(directory);
@@ -125,7 +131,7 @@ public sealed class BertModel : IDisposable
                 InputNames = session.InputNames.ToArray(),
                 Source = description?.Source,
                 Revision = description?.Revision,
-                Sha256 = description?.Files.GetValueOrDefault(ModelFileName),
+                Sha256 = description?.Files.GetValueOrDefault(Path.GetRelativePath(directory, modelFile).Replace('\\', '/')),
                 Quantization = description?.Quantization,
                 Validation = description?.Validation,
             };

@@ -35,7 +35,13 @@ public sealed class BertModelOptions
     /// <summary>Token limit including [CLS] and [SEP]. Default: the model's max_position_embeddings (512 for BERT).</summary>
     public int? MaxTokens { get; set; }
 
-    /// <summary>Lowercasing; null follows tokenizer_config.json.</summary>
+    /// <summary>
+    /// The ONNX file to run, relative to the model folder (e.g. onnx/model_quantized.onnx in the Optimum /
+    /// transformers.js layout). Default: model.onnx, else onnx/model.onnx.
+    /// </summary>
+    public string? OnnxFile { get; set; }
+
+    /// <summary>Lowercasing; null follows tokenizer_config.json (or tokenizer.json's normalizer).</summary>
     public bool? Lowercase { get; set; }
 
     /// <summary>Labels the caller expects in output order (the manifest's); checked against the model at load.</summary>

@@ -9,7 +9,7 @@ public enum ModelFolderContents
     /// <summary>config.json and model.safetensors or pytorch_model.bin: something to export or quantize from.</summary>
     Checkpoint = 1,
 
-    /// <summary>model.onnx: something ONNX Runtime can load as it is.</summary>
+    /// <summary>model.onnx or onnx/model.onnx: something ONNX Runtime can load as it is.</summary>
     Onnx = 2,
 
     Both = Checkpoint | Onnx,
@@ -31,6 +31,12 @@ public static class ModelFolder
     public const string SafetensorsFile = "model.safetensors";
     public const string PyTorchFile = "pytorch_model.bin";
 
+    /// <summary>The ONNX file of the Optimum / transformers.js layout (its variants sit beside it, e.g. onnx/model_quantized.onnx).</summary>
+    public const string OnnxLayoutFile = "onnx/model.onnx";
+
+    /// <summary>ONNX files used when none is named, in order: fastbert's root model.onnx, else onnx/model.onnx.</summary>
+    public static IReadOnlyList<string> DefaultOnnxFiles { get; } = [OnnxFile, OnnxLayoutFile];
+
     /// <summary>Weight files of a checkpoint, in order of preference.</summary>
     public static IReadOnlyList<string> WeightFiles { get; } = [SafetensorsFile, PyTorchFile];
 
@@ -43,8 +49,12 @@ public static class ModelFolder
     /// <summary>Every file an export reads: its result depends on these and nothing else.</summary>
     public static IReadOnlyList<string> CheckpointFiles { get; } = [.. CarriedFiles, .. WeightFiles];
 
-    /// <summary>Files a runnable model folder must have.</summary>
+    /// <summary>Files a runnable model folder must have (its tokenizer may be tokenizer.json instead of vocab.txt,
+    /// its ONNX file onnx/model.onnx or a named variant instead of model.onnx: see <see cref="MissingRuntimeFiles"/>).</summary>
     public static IReadOnlyList<string> RequiredRuntimeFiles { get; } = [OnnxFile, VocabularyFile, ConfigFile];
+
+    /// <summary>Tokenizer files the runtime can build its tokenizer from, in order of preference.</summary>
+    public static IReadOnlyList<string> TokenizerSources { get; } = [VocabularyFile, TokenizerJsonFile];
 
     /// <summary>Every file the runtime reads (required or optional); nothing else in a folder ships with an app.</summary>
     public static IReadOnlyList<string> RuntimeFiles { get; } = [.. RequiredRuntimeFiles, TokenizerConfigFile, SpecialTokensMapFile, TokenizerJsonFile, DescriptionFile];
@@ -66,12 +76,65 @@ public static class ModelFolder
             contents |= ModelFolderContents.Checkpoint;
         }
 
-        if (File.Exists(Path.Combine(directory, OnnxFile)))
+        if (FindOnnx(directory) is not null)
         {
             contents |= ModelFolderContents.Onnx;
         }
 
         return contents;
+    }
+
+    /// <summary>
+    /// The full path of the ONNX file to run: <paramref name="onnxFile"/> (a path relative to the folder, e.g.
+    /// onnx/model_quantized.onnx) when named, else the first of <see cref="DefaultOnnxFiles"/> present; null when absent.
+    /// </summary>
+    public static string? FindOnnx(string directory, string? onnxFile = null)
+    {
+        if (onnxFile is not null)
+        {
+            string named = Path.Combine(directory, onnxFile);
+            return File.Exists(named) ? named : null;
+        }
+
+        return DefaultOnnxFiles.Select(name => Path.Combine(directory, name)).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>Why <paramref name="onnxFile"/> cannot name a model file inside a folder, or null when it can.</summary>
+    public static string? InvalidOnnxFileReason(string onnxFile)
+    {
+        var segments = onnxFile.Split('/');
+        if (string.IsNullOrWhiteSpace(onnxFile) || onnxFile.Contains('\\') || Path.IsPathRooted(onnxFile)
+            || segments.Any(s => s is "" or "." or ".." || s.Any(char.IsControl)))
+        {
+            return $"'{onnxFile}' is not a relative path inside the model folder; write it with '/' like onnx/model_quantized.onnx.";
+        }
+
+        return onnxFile.EndsWith(".onnx", StringComparison.Ordinal) ? null : $"'{onnxFile}' is not an .onnx file; name one such as onnx/model_quantized.onnx.";
+    }
+
+    /// <summary>
+    /// What a runnable folder lacks, as names to show: its ONNX file (<paramref name="onnxFile"/>, else model.onnx or
+    /// onnx/model.onnx), a tokenizer (vocab.txt or tokenizer.json) and config.json.
+    /// </summary>
+    public static IReadOnlyList<string> MissingRuntimeFiles(string directory, string? onnxFile = null)
+    {
+        var missing = new List<string>();
+        if (FindOnnx(directory, onnxFile) is null)
+        {
+            missing.Add(onnxFile ?? string.Join(" or ", DefaultOnnxFiles));
+        }
+
+        if (!TokenizerSources.Any(name => File.Exists(Path.Combine(directory, name))))
+        {
+            missing.Add(string.Join(" or ", TokenizerSources));
+        }
+
+        if (!File.Exists(Path.Combine(directory, ConfigFile)))
+        {
+            missing.Add(ConfigFile);
+        }
+
+        return missing;
     }
 
     /// <summary>The first weight file present in <paramref name="directory"/>, or null.</summary>
