@@ -149,9 +149,10 @@ public sealed partial class ClassifierGenerator
         writer.Unindent();
         writer.WriteLine();
 
-        writer.WriteLine("private " + className + "(string modelDirectory, global::FastBert.BertClassifierOptions? options)");
+        var loggerType = "global::Microsoft.Extensions.Logging.ILogger<" + classType + ">";
+        writer.WriteLine("private " + className + "(string modelDirectory, global::FastBert.BertClassifierOptions? options, " + loggerType + "? logger)");
         writer.Indent();
-        writer.WriteLine(": base(modelDirectory, Definition, options)");
+        writer.WriteLine(": base(modelDirectory, Definition, options, logger)");
         writer.Unindent();
         writer.OpenBlock();
         writer.CloseBlock();
@@ -159,20 +160,111 @@ public sealed partial class ClassifierGenerator
 
         writer.WriteLine("/// <summary>Loads the model the build copied to <c>&lt;app folder&gt;/fastbert/" + modelName + "</c>.</summary>");
         writer.WriteLine("/// <param name=\"options\">How the classifier runs; <see langword=\"null\"/> for the defaults.</param>");
-        writer.WriteLine("public static " + classType + " Load(global::FastBert.BertClassifierOptions? options = null) =>");
+        writer.WriteLine("/// <param name=\"logger\">Receives the load time and what was loaded; <see langword=\"null\"/> logs nothing.</param>");
+        writer.WriteLine("public static " + classType + " Load(global::FastBert.BertClassifierOptions? options = null, " + loggerType + "? logger = null) =>");
         writer.Indent();
-        writer.WriteLine("new " + classType + "(global::FastBert.ModelDirectories.Default(ModelName), options);");
+        writer.WriteLine("new " + classType + "(global::FastBert.ModelDirectories.Default(ModelName), options, logger);");
         writer.Unindent();
         writer.WriteLine();
 
         writer.WriteLine("/// <summary>Loads the model from a folder (model.onnx, config.json and the tokenizer files).</summary>");
         writer.WriteLine("/// <param name=\"modelDirectory\">The model folder.</param>");
         writer.WriteLine("/// <param name=\"options\">How the classifier runs; <see langword=\"null\"/> for the defaults.</param>");
-        writer.WriteLine("public static " + classType + " Load(string modelDirectory, global::FastBert.BertClassifierOptions? options = null) =>");
+        writer.WriteLine("/// <param name=\"logger\">Receives the load time and what was loaded; <see langword=\"null\"/> logs nothing.</param>");
+        writer.WriteLine("public static " + classType + " Load(string modelDirectory, global::FastBert.BertClassifierOptions? options = null, " + loggerType + "? logger = null) =>");
         writer.Indent();
-        writer.WriteLine("new " + classType + "(modelDirectory, options);");
+        writer.WriteLine("new " + classType + "(modelDirectory, options, logger);");
         writer.Unindent();
 
+        writer.CloseBlock();
+        writer.CloseBlock();
+        return writer.ToString();
+    }
+
+    /// <summary>The registration file's hint name: <c>{Namespace}.{ClassName}.DependencyInjection.g.cs</c>.</summary>
+    internal static string RegistrationHintName(ClassifierModel model) => model.FullClassName + ".DependencyInjection.g.cs";
+
+    // The registration needs IServiceCollection (DependencyInjection.Abstractions) and the options pattern (Options).
+    private static bool HasDependencyInjection(Compilation compilation) =>
+        compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.IServiceCollection") is not null
+        && compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions") is not null
+        && compilation.GetTypeByMetadataName("Microsoft.Extensions.Options.IOptionsMonitor`1") is not null;
+
+    private static void EmitRegistration(SourceProductionContext context, ClassifierModel model)
+    {
+        try
+        {
+            context.AddSource(RegistrationHintName(model), SourceText.From(EmitRegistrationSource(model), System.Text.Encoding.UTF8));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            var diagnostic = new ManifestDiagnostic(ManifestDiagnosticIds.InternalError, ManifestMessages.InternalError(exception), ManifestSpan.DocumentStart);
+            context.ReportDiagnostic(ToDiagnostic(model.ManifestPath, diagnostic));
+        }
+    }
+
+    /// <summary>
+    /// <c>services.AddSpamClassifier()</c>: the classifier as a singleton (also as <c>ITextClassifier&lt;SpamLabel&gt;</c>,
+    /// the same instance), its options the named <c>BertClassifierOptions</c> "SpamClassifier", its logger from the container.
+    /// </summary>
+    internal static string EmitRegistrationSource(ClassifierModel manifest)
+    {
+        var className = manifest.ClassName;
+        var classType = "global::" + manifest.Namespace + "." + className;
+        var enumType = "global::" + manifest.Namespace + "." + manifest.EnumName;
+        var interfaceName = manifest.MultiLabel ? "IMultiLabelTextClassifier" : "ITextClassifier";
+        var interfaceType = "global::FastBert." + interfaceName + "<" + enumType + ">";
+        const string Options = "global::FastBert.BertClassifierOptions";
+        const string Services = "global::Microsoft.Extensions.DependencyInjection.IServiceCollection";
+        const string Provider = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions";
+        const string TryAdd = "global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions";
+        var writer = new SourceWriter();
+
+        writer.WriteLine("// <auto-generated/>");
+        writer.WriteLine("#nullable enable");
+        writer.WriteLine();
+        writer.WriteLine("namespace " + manifest.Namespace);
+        writer.OpenBlock();
+
+        writer.WriteLine("public sealed partial class " + className);
+        writer.OpenBlock();
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// The name of this classifier's <see cref=\"" + Options + "\"/> in the options pattern, e.g.");
+        writer.WriteLine("/// <c>services.Configure&lt;BertClassifierOptions&gt;(" + className + ".OptionsName, configuration.GetSection(\"" + className + "\"))</c>.");
+        writer.WriteLine("/// </summary>");
+        writer.WriteLine("public const string OptionsName = " + CSharpLiterals.String(className) + ";");
+        writer.CloseBlock();
+        writer.WriteLine();
+
+        writer.WriteLine("/// <summary>Registers <see cref=\"" + classType + "\"/> with Microsoft.Extensions.DependencyInjection.</summary>");
+        writer.WriteLine(GeneratedCodeAttribute);
+        writer.WriteLine("public static class " + className + "ServiceCollectionExtensions");
+        writer.OpenBlock();
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// Adds <see cref=\"" + classType + "\"/> as a singleton, also resolvable as <c>global::FastBert." + interfaceName + "&lt;" + manifest.EnumName + "&gt;</c>");
+        writer.WriteLine("/// (the same instance; the container disposes it). It loads on first use with the options named");
+        writer.WriteLine("/// <see cref=\"" + classType + ".OptionsName\"/> and logs through the container's <c>ILogger&lt;" + className + "&gt;</c> when there is one.");
+        writer.WriteLine("/// Calling it again adds nothing but <paramref name=\"configure\"/>.");
+        writer.WriteLine("/// </summary>");
+        writer.WriteLine("/// <param name=\"services\">The service collection.</param>");
+        writer.WriteLine("/// <param name=\"configure\">Sets options in code, after those bound from configuration; <see langword=\"null\"/> for none.</param>");
+        writer.WriteLine("public static " + Services + " Add" + className + "(this " + Services + " services, global::System.Action<" + Options + ">? configure = null)");
+        writer.OpenBlock();
+        writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(services);");
+        writer.WriteLine("var options = global::Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.AddOptions<" + Options + ">(services, " + classType + ".OptionsName);");
+        writer.WriteLine("if (configure is not null)");
+        writer.OpenBlock();
+        writer.WriteLine("options.Configure(configure);");
+        writer.CloseBlock();
+        writer.WriteLine();
+        writer.WriteLine(TryAdd + ".TryAddSingleton<" + classType + ">(services, static provider => " + classType + ".Load(");
+        writer.Indent();
+        writer.WriteLine(Provider + ".GetRequiredService<global::Microsoft.Extensions.Options.IOptionsMonitor<" + Options + ">>(provider).Get(" + classType + ".OptionsName),");
+        writer.WriteLine(Provider + ".GetService<global::Microsoft.Extensions.Logging.ILogger<" + classType + ">>(provider)));");
+        writer.Unindent();
+        writer.WriteLine(TryAdd + ".TryAddSingleton<" + interfaceType + ">(services, static provider => " + Provider + ".GetRequiredService<" + classType + ">(provider));");
+        writer.WriteLine("return services;");
+        writer.CloseBlock();
         writer.CloseBlock();
         writer.CloseBlock();
         return writer.ToString();

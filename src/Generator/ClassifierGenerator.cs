@@ -69,5 +69,16 @@ public sealed partial class ClassifierGenerator : IIncrementalGenerator
             .Select(static (pair, _) => ClassifierModel.From(pair.Left))
             .WithTrackingName(TrackingNames.Emittable);
         context.RegisterSourceOutput(emittable, static (context, manifest) => Emit(context, manifest));
+
+        // Pipeline 4: with Microsoft.Extensions.DependencyInjection and Options referenced, an AddXClassifier method per
+        // classifier. The compilation changes on every edit; the bool taken from it does not, so this stays cached.
+        var dependencyInjection = context.CompilationProvider
+            .Select(static (compilation, _) => HasDependencyInjection(compilation))
+            .WithTrackingName(TrackingNames.DependencyInjection);
+        var registrations = emittable
+            .Combine(dependencyInjection)
+            .Where(static pair => pair.Right)
+            .Select(static (pair, _) => pair.Left);
+        context.RegisterSourceOutput(registrations, static (context, manifest) => EmitRegistration(context, manifest));
     }
 }

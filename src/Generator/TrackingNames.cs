@@ -26,4 +26,7 @@ public static class TrackingNames
 
     /// <summary>The manifests source is generated for.</summary>
     public const string Emittable = "FastBert.Emittable";
+
+    /// <summary>Whether the compilation references Microsoft.Extensions.DependencyInjection.Abstractions and Options.</summary>
+    public const string DependencyInjection = "FastBert.DependencyInjection";
 }

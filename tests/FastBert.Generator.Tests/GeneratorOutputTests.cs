@@ -49,6 +49,34 @@ public sealed class GeneratorOutputTests
     }
 
     [Fact]
+    public void WithDependencyInjectionAndOptionsReferenced_AlsoGeneratesTheRegistrationBaseline_ThatCompiles()
+    {
+        var harness = new GeneratorHarness(dependencyInjection: true);
+        harness.AddManifest("/src/App/spam.yaml", SpamManifest);
+
+        var outcome = harness.Run("""
+            using Microsoft.Extensions.DependencyInjection;
+            using Contoso.Messaging;
+
+            public static class Startup
+            {
+                public static IServiceCollection Configure(IServiceCollection services) =>
+                    services.AddSpamClassifier(options => options.MaxBatchSize = 8);
+
+                public static string OptionsName => SpamClassifier.OptionsName;
+
+                public static FastBert.ITextClassifier<SpamLabel> AsInterface(SpamClassifier classifier) => classifier;
+            }
+            """);
+
+        Assert.Empty(outcome.Diagnostics);
+        Assert.Empty(outcome.CompilationProblems);
+        Assert.Equal(["Contoso.Messaging.SpamClassifier.DependencyInjection.g.cs", "Contoso.Messaging.SpamClassifier.g.cs"], outcome.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+        var registration = outcome.Sources.Single(s => s.HintName.EndsWith(".DependencyInjection.g.cs", StringComparison.Ordinal));
+        Baseline.AssertMatches("SpamClassifier.DependencyInjection.g.cs.txt", registration.SourceText.ToString());
+    }
+
+    [Fact]
     public void GeneratedSource_CompilesWithoutErrorsOrWarnings_AgainstFastBertSdk()
     {
         var harness = new GeneratorHarness();

@@ -1,10 +1,12 @@
+using Microsoft.Extensions.Logging;
+
 namespace FastBert;
 
 /// <summary>
 /// Base of every generated classifier: one shared ONNX Runtime session and tokenizer, thread-safe prediction.
 /// </summary>
 /// <typeparam name="TLabel">The generated label enum.</typeparam>
-public abstract class BertClassifier<TLabel> : IDisposable
+public abstract partial class BertClassifier<TLabel> : ITextClassifier<TLabel>, IDisposable
     where TLabel : struct, Enum
 {
     private readonly BertModel _model;
@@ -13,15 +15,22 @@ public abstract class BertClassifier<TLabel> : IDisposable
     /// <summary>Loads the model folder and checks it against the manifest's labels.</summary>
     /// <exception cref="ModelLoadException">The folder is missing, incomplete or does not match the manifest.</exception>
     protected BertClassifier(string modelDirectory, ClassifierDefinition<TLabel> definition, BertClassifierOptions? options)
+        : this(modelDirectory, definition, options, logger: null)
+    {
+    }
+
+    /// <summary>Loads the model folder and checks it against the manifest's labels; logs the load through <paramref name="logger"/>.</summary>
+    /// <exception cref="ModelLoadException">The folder is missing, incomplete or does not match the manifest (also logged as an error).</exception>
+    protected BertClassifier(string modelDirectory, ClassifierDefinition<TLabel> definition, BertClassifierOptions? options, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(definition);
         _definition = definition;
-        _model = BertModel.Load(modelDirectory, new BertModelOptions(options)
+        _model = ClassifierLog.Load(modelDirectory, definition, new BertModelOptions(options)
         {
             MaxTokens = options?.MaxTokens ?? definition.MaxTokens,
             Lowercase = definition.Lowercase,
             ExpectedLabels = definition.LabelNames,
-        });
+        }, logger);
     }
 
     /// <summary>Where the model was loaded from and what it is.</summary>
@@ -52,14 +61,22 @@ public abstract class BertClassifier<TLabel> : IDisposable
         return predictions;
     }
 
-    /// <summary>Classifies one text on the thread pool.</summary>
+    /// <summary>
+    /// Classifies one text on a thread-pool thread: the inference is CPU work and runs as <see cref="Predict"/> does,
+    /// under <see cref="Task.Run(Action, CancellationToken)"/>. It frees the calling thread (a UI or request thread);
+    /// it neither batches concurrent calls nor stops a running inference, and <paramref name="cancellationToken"/> only
+    /// cancels a call that has not started. For throughput, gather texts and call <see cref="PredictBatch"/>.
+    /// </summary>
     public Task<Prediction<TLabel>> PredictAsync(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         return Task.Run(() => Predict(text), cancellationToken);
     }
 
-    /// <summary>Classifies many texts on the thread pool.</summary>
+    /// <summary>
+    /// Classifies many texts on a thread-pool thread, as <see cref="PredictBatch"/> does (see <see cref="PredictAsync"/>:
+    /// the token cancels only a call that has not started).
+    /// </summary>
     public Task<IReadOnlyList<Prediction<TLabel>>> PredictBatchAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);

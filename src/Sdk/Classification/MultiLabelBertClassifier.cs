@@ -1,4 +1,5 @@
 using FastBert.ModelFolders;
+using Microsoft.Extensions.Logging;
 
 namespace FastBert;
 
@@ -7,7 +8,7 @@ namespace FastBert;
 /// ONNX Runtime session and tokenizer, thread-safe prediction.
 /// </summary>
 /// <typeparam name="TLabel">The generated <c>[Flags]</c> label enum.</typeparam>
-public abstract class MultiLabelBertClassifier<TLabel> : IDisposable
+public abstract class MultiLabelBertClassifier<TLabel> : IMultiLabelTextClassifier<TLabel>, IDisposable
     where TLabel : struct, Enum
 {
     private readonly BertModel _model;
@@ -16,17 +17,24 @@ public abstract class MultiLabelBertClassifier<TLabel> : IDisposable
     /// <summary>Loads the model folder and checks it against the manifest's labels.</summary>
     /// <exception cref="ModelLoadException">The folder is missing, incomplete or does not match the manifest.</exception>
     protected MultiLabelBertClassifier(string modelDirectory, ClassifierDefinition<TLabel> definition, BertClassifierOptions? options)
+        : this(modelDirectory, definition, options, logger: null)
+    {
+    }
+
+    /// <summary>Loads the model folder and checks it against the manifest's labels; logs the load through <paramref name="logger"/>.</summary>
+    /// <exception cref="ModelLoadException">The folder is missing, incomplete or does not match the manifest (also logged as an error).</exception>
+    protected MultiLabelBertClassifier(string modelDirectory, ClassifierDefinition<TLabel> definition, BertClassifierOptions? options, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(definition);
         _definition = definition;
-        _model = BertModel.Load(modelDirectory, new BertModelOptions(options)
+        _model = ClassifierLog.Load(modelDirectory, definition, new BertModelOptions(options)
         {
             MaxTokens = options?.MaxTokens ?? definition.MaxTokens,
             Lowercase = definition.Lowercase,
             ExpectedLabels = definition.LabelNames,
             Problem = ClassificationProblem.MultiLabel,
             Thresholds = definition.Thresholds,
-        });
+        }, logger);
     }
 
     /// <summary>Where the model was loaded from and what it is (<see cref="ModelInfo.Thresholds"/>: the thresholds in use).</summary>
@@ -56,14 +64,18 @@ public abstract class MultiLabelBertClassifier<TLabel> : IDisposable
         return predictions;
     }
 
-    /// <summary>Classifies one text on the thread pool.</summary>
+    /// <summary>
+    /// Classifies one text on a thread-pool thread (<see cref="Task.Run(Action, CancellationToken)"/>), as
+    /// <see cref="BertClassifier{TLabel}.PredictAsync"/> does: no batching of concurrent calls; the token cancels only a
+    /// call that has not started.
+    /// </summary>
     public Task<MultiLabelPrediction<TLabel>> PredictAsync(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         return Task.Run(() => Predict(text), cancellationToken);
     }
 
-    /// <summary>Classifies many texts on the thread pool.</summary>
+    /// <summary>Classifies many texts on a thread-pool thread, as <see cref="PredictAsync"/> does.</summary>
     public Task<IReadOnlyList<MultiLabelPrediction<TLabel>>> PredictBatchAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);

@@ -10,6 +10,19 @@ public sealed class Prediction<TLabel>
     private readonly IReadOnlyList<TLabel> _labels;
     private readonly float[] _probabilities;
 
+    /// <summary>
+    /// A prediction from label probabilities, e.g. what a fake <see cref="ITextClassifier{TLabel}"/> returns in a test.
+    /// <see cref="Label"/> is the most probable label (the first of equals).
+    /// </summary>
+    /// <param name="labels">The labels in model output order.</param>
+    /// <param name="probabilities">One probability per label, same order.</param>
+    /// <param name="tokenCount">Tokens the model saw, including [CLS] and [SEP].</param>
+    /// <param name="truncated">Whether the text was cut at the token limit.</param>
+    public Prediction(IReadOnlyList<TLabel> labels, IReadOnlyList<float> probabilities, int tokenCount = 0, bool truncated = false)
+        : this(labels, CheckedCopy(labels, probabilities), ArgMax(probabilities), tokenCount, truncated)
+    {
+    }
+
     internal Prediction(IReadOnlyList<TLabel> labels, float[] probabilities, int index, int tokenCount, bool truncated)
     {
         _labels = labels;
@@ -67,6 +80,32 @@ public sealed class Prediction<TLabel>
 
             return map;
         }
+    }
+
+    private static float[] CheckedCopy(IReadOnlyList<TLabel> labels, IReadOnlyList<float> probabilities)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(probabilities);
+        if (labels.Count == 0 || labels.Count != probabilities.Count)
+        {
+            throw new ArgumentException($"Give one probability per label: {labels.Count} labels, {probabilities.Count} probabilities.", nameof(probabilities));
+        }
+
+        return [.. probabilities];
+    }
+
+    private static int ArgMax(IReadOnlyList<float> values)
+    {
+        var best = 0;
+        for (var i = 1; i < values.Count; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>"Spam (0.98)".</summary>

@@ -16,13 +16,19 @@ internal sealed class GeneratorHarness
 {
     public const string DefaultRootNamespace = "Contoso.App";
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() => LoadReferences(dependencyInjection: false));
+    private static readonly Lazy<ImmutableArray<MetadataReference>> ReferencesWithDependencyInjection = new(() => LoadReferences(dependencyInjection: true));
 
     private readonly List<AdditionalText> _texts = new();
     private readonly TestOptionsProvider _options = new();
 
-    public GeneratorHarness(string? rootNamespace = DefaultRootNamespace)
+    private readonly bool _dependencyInjection;
+
+    /// <param name="rootNamespace">The project's RootNamespace.</param>
+    /// <param name="dependencyInjection">Whether the compilation references Microsoft.Extensions.Options (and so DI), as a Hosting app does.</param>
+    public GeneratorHarness(string? rootNamespace = DefaultRootNamespace, bool dependencyInjection = false)
     {
+        _dependencyInjection = dependencyInjection;
         if (rootNamespace is not null)
         {
             _options.Global[ClassifierGenerator.RootNamespaceKey] = rootNamespace;
@@ -72,23 +78,27 @@ internal sealed class GeneratorHarness
     /// <summary>Runs the generator once over a compilation of <paramref name="code"/>.</summary>
     public GeneratorOutcome Run(string code = "")
     {
-        var compilation = CreateCompilation(code);
+        var compilation = CreateCompilation(_dependencyInjection ? ReferencesWithDependencyInjection.Value : References.Value, code);
         var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var driverDiagnostics);
         return new GeneratorOutcome(driver, compilation, output, driverDiagnostics);
     }
 
-    public static CSharpCompilation CreateCompilation(params string[] sources) =>
+    public static CSharpCompilation CreateCompilation(params string[] sources) => CreateCompilation(References.Value, sources);
+
+    private static CSharpCompilation CreateCompilation(ImmutableArray<MetadataReference> references, params string[] sources) =>
         CSharpCompilation.Create(
             "FastBert.Generator.Tests.App",
             sources.Select(static (source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Code" + i + ".cs")),
-            References.Value,
+            references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    // The platform (trusted platform assemblies of the test host) plus FastBert.Sdk, each once.
-    private static ImmutableArray<MetadataReference> LoadReferences()
+    // The platform (trusted platform assemblies of the test host) plus FastBert.Sdk, each once; Microsoft.Extensions.Options
+    // (which the test host has for these tests) only when asked for.
+    private static ImmutableArray<MetadataReference> LoadReferences(bool dependencyInjection)
     {
         var paths = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Where(path => dependencyInjection || !Path.GetFileName(path).StartsWith("Microsoft.Extensions.Options", StringComparison.OrdinalIgnoreCase))
             .Append(typeof(FastBert.BertClassifier<>).Assembly.Location)
             .Where(static path => path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
             .Distinct(StringComparer.OrdinalIgnoreCase);
