@@ -8,7 +8,7 @@ namespace FastBert.Tokenization;
 /// <summary>
 /// Hugging Face's slow <c>BertTokenizer</c> front end, up to (not including) WordPiece: split out special tokens,
 /// <c>_clean_text</c>, <c>_tokenize_chinese_chars</c>, NFC, whitespace split, lowercase, strip accents, split on
-/// punctuation. Words are written to a <see cref="WordBuffer"/>, one space apart, for ML.Tokenizers' WordPiece.
+/// punctuation. Words are written to a <see cref="WordBuffer"/>, one space apart, for <see cref="WordPieceEncoder"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -23,8 +23,8 @@ namespace FastBert.Tokenization;
 /// </para>
 /// <para>
 /// Words longer than 100 code points (HF <c>max_input_chars_per_word</c>) and words holding a lone surrogate are
-/// written as [UNK] directly: HF counts Python code points where ML.Tokenizers counts UTF-16 units, and no
-/// vocabulary entry can hold a lone surrogate, so WordPiece would reject the whole word anyway.
+/// written as [UNK] directly: HF counts Python code points, and no vocabulary entry can hold a lone surrogate, so
+/// WordPiece would reject the whole word anyway.
 /// </para>
 /// </remarks>
 internal sealed class BasicTokenizer
@@ -74,14 +74,20 @@ internal sealed class BasicTokenizer
                 switch (ClassifyAscii(c))
                 {
                     case CharClass.Solid:
-                        token.Append(c);
-                        i++;
-                        if (++solidRun > MaxWordCodePoints)
+                    {
+                        // The whole run of [0-9A-Za-z] at once, up to the point where the word is known to be [UNK].
+                        int run = text[i..].IndexOfAnyExcept(AsciiSolidChars);
+                        run = Math.Min(run < 0 ? text.Length - i : run, MaxWordCodePoints + 1 - solidRun);
+                        token.Append(text.Slice(i, run));
+                        i += run;
+                        solidRun += run;
+                        if (solidRun > MaxWordCodePoints)
                         {
                             i = SkipSolidRun(text, i);
                         }
 
                         continue;
+                    }
                     case CharClass.Punctuation:
                         solidRun = 0;
                         if (c == '[' && TryMatchSpecialAt(text[i..], out var special))
@@ -281,35 +287,40 @@ internal sealed class BasicTokenizer
                 return;
             }
 
-            int mark = words.Mark;
-            int length = 0;
-            for (int j = 0; j < token.Length; j++)
+            // An ASCII token holds only [0-9A-Za-z] runs and punctuation (controls were dropped, whitespace split).
+            while (!token.IsEmpty)
             {
-                char c = token[j];
-                if (ClassifyAscii(c) == CharClass.Punctuation)
+                int run = token.IndexOfAnyExcept(AsciiSolidChars);
+                if (run < 0)
                 {
-                    words.EndWord(mark, unknown: length > MaxWordCodePoints);
-                    words.AddWord(token.Slice(j, 1));
+                    run = token.Length;
+                }
+
+                if (run > 0)
+                {
+                    int mark = words.Mark;
+                    words.AppendAscii(token[..run], _lowercase);
+                    words.EndWord(mark, unknown: run > MaxWordCodePoints);
+                    if (words.IsFull)
+                    {
+                        return;
+                    }
+                }
+
+                if (run < token.Length)
+                {
+                    words.AddWord(token.Slice(run, 1));
                     if (words.IsFull)
                     {
                         return;
                     }
 
-                    mark = words.Mark;
-                    length = 0;
+                    run++;
                 }
-                else
-                {
-                    if (length <= MaxWordCodePoints)
-                    {
-                        words.Append(_lowercase && c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c);
-                    }
 
-                    length++;
-                }
+                token = token[run..];
             }
 
-            words.EndWord(mark, unknown: length > MaxWordCodePoints);
             return;
         }
 

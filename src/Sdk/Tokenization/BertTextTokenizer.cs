@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Microsoft.ML.Tokenizers;
 using static FastBert.Tokenization.BasicTokenizer;
 
 namespace FastBert.Tokenization;
@@ -11,13 +10,10 @@ namespace FastBert.Tokenization;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Pipeline: <see cref="BasicTokenizer"/> (ours) reproduces HF's front end — special tokens, text cleaning, CJK
+/// Pipeline: <see cref="BasicTokenizer"/> reproduces HF's front end — special tokens, text cleaning, CJK
 /// splitting, NFC, lowercasing, accent stripping, punctuation splitting — and hands space-separated words to
-/// Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/>, configured as a plain WordPiece model (basic tokenization,
-/// lowercasing, accent and CJK handling and special-token splitting all off; our pre-tokenizer, no normaliser).
-/// ML.Tokenizers' own basic tokenization differs from HF (it drops symbols such as emoji, keeps accents unless told,
-/// and lowercases before splitting out special tokens) and always normalises the whole text, so only its vocabulary
-/// and greedy longest-match-first WordPiece are used.
+/// <see cref="WordPieceEncoder"/>, HF's greedy longest-match-first WordPiece over span-keyed lookups. Steady-state
+/// encoding into a span allocates nothing for text that needs no Unicode normalisation.
 /// </para>
 /// <para>
 /// Special tokens: [CLS], [SEP], [PAD], [MASK] and [UNK] written literally in the text are split out first, matched
@@ -42,10 +38,10 @@ public sealed class BertTextTokenizer
 
     private static readonly string[] SpecialTokens = [ClsToken, SepToken, PadToken, MaskToken, UnkToken];
 
-    private readonly BertTokenizer _wordPiece;
+    private readonly WordPieceEncoder _wordPiece;
     private readonly BasicTokenizer _basic;
 
-    private BertTextTokenizer(BertVocabulary vocabulary, TokenizerSettings settings, string source, string? path, string continuingSubwordPrefix = "##")
+    private BertTextTokenizer(BertVocabulary vocabulary, TokenizerSettings settings, string continuingSubwordPrefix = "##")
     {
         Settings = settings;
         ClsId = vocabulary.Ids[ClsToken];
@@ -54,41 +50,11 @@ public sealed class BertTextTokenizer
         UnkId = vocabulary.Ids[UnkToken];
         VocabularySize = vocabulary.Lines.Count;
 
-        bool hasMask = vocabulary.Ids.ContainsKey(MaskToken);
         _basic = new BasicTokenizer(
             settings,
             SpecialTokens.Select(t => new SpecialWord(t, vocabulary.Ids.ContainsKey(t) ? t : UnkToken)));
 
-        try
-        {
-            using var stream = vocabulary.ToWordPieceStream();
-            _wordPiece = BertTokenizer.Create(stream, new BertOptions
-            {
-                ApplyBasicTokenization = false,
-                LowerCaseBeforeTokenization = false,
-                RemoveNonSpacingMarks = false,
-                IndividuallyTokenizeCjk = false,
-                SplitOnSpecialTokens = false,
-                Normalizer = null,
-                PreTokenizer = SpaceSeparatedPreTokenizer.Instance,
-                UnknownToken = UnkToken,
-                ClassificationToken = ClsToken,
-                SeparatorToken = SepToken,
-                PaddingToken = PadToken,
-                MaskingToken = hasMask ? MaskToken : UnkToken,
-                ContinuingSubwordPrefix = continuingSubwordPrefix,
-
-                // Words over 100 code points never get here (BasicTokenizer writes [UNK] for them); 100 code points
-                // can take up to 200 UTF-16 units, which ML.Tokenizers counts.
-                MaxInputCharsPerWord = (2 * MaxWordCodePoints) + 1,
-            });
-        }
-        catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw new TokenizerLoadException(
-                $"The vocabulary {source} could not be loaded as a WordPiece vocabulary: {ex.Message} Use the model's BERT vocab.txt (UTF-8, one token per line).",
-                ex) { Path = path };
-        }
+        _wordPiece = new WordPieceEncoder(vocabulary.Ids, UnkId, continuingSubwordPrefix);
     }
 
     /// <summary>The normalisation switches in use.</summary>
@@ -165,7 +131,7 @@ public sealed class BertTextTokenizer
             settings = settings with { Lowercase = lowercase };
         }
 
-        return new BertTextTokenizer(vocabulary, settings, $"'{vocabPath}'", vocabPath);
+        return new BertTextTokenizer(vocabulary, settings);
     }
 
     /// <summary>
@@ -195,7 +161,7 @@ public sealed class BertTextTokenizer
             settings = settings with { Lowercase = lowercase };
         }
 
-        return new BertTextTokenizer(vocabulary, settings, $"in '{path}'", path, definition.ContinuingSubwordPrefix);
+        return new BertTextTokenizer(vocabulary, settings, definition.ContinuingSubwordPrefix);
     }
 
     /// <summary>Settings a valid BERT tokenizer.json may hold but that fastbert's pipeline fixes: refused, never ignored.</summary>
@@ -224,7 +190,7 @@ public sealed class BertTextTokenizer
         using var copy = new MemoryStream();
         vocabTxt.CopyTo(copy);
         var vocabulary = BertVocabulary.Parse(copy.GetBuffer().AsSpan(0, (int)copy.Length), "stream", null);
-        return new BertTextTokenizer(vocabulary, settings, "stream", null);
+        return new BertTextTokenizer(vocabulary, settings);
     }
 
     /// <summary>Encodes <paramref name="text"/> as [CLS] word pieces [SEP].</summary>
@@ -240,35 +206,51 @@ public sealed class BertTextTokenizer
     {
         ArgumentNullException.ThrowIfNull(text);
         int budget = PieceBudget(maxTokens);
-        var pieces = EncodePieces(text, budget);
-        int count = Math.Min(pieces.Count, budget);
-        truncated = pieces.Count > budget;
-
-        var ids = new int[count + 2];
-        ids[0] = ClsId;
-        CopyPieces(pieces, ids.AsSpan(1, count));
-        ids[count + 1] = SepId;
-        return ids;
+        var scratch = TokenizerScratch.Rent();
+        try
+        {
+            var pieces = EncodePieces(text, budget, scratch);
+            int count = Math.Min(pieces.Length, budget);
+            truncated = pieces.Length > budget;
+            var ids = new int[count + 2];
+            ids[0] = ClsId;
+            pieces[..count].CopyTo(ids.AsSpan(1));
+            ids[count + 1] = SepId;
+            return ids;
+        }
+        finally
+        {
+            TokenizerScratch.Return(scratch);
+        }
     }
 
     /// <summary>
     /// Writes [CLS] word pieces [SEP] into <paramref name="destination"/> (its length is the token limit, at least 2),
     /// e.g. a row of an ONNX int64 input tensor. Returns the number of ids written; the rest is left untouched.
+    /// Allocates nothing in steady state for text that needs no Unicode normalisation (e.g. ASCII).
     /// </summary>
     public int EncodeInto(ReadOnlySpan<char> text, Span<long> destination, out bool truncated)
     {
         int budget = PieceBudget(destination.Length);
-        var pieces = EncodePieces(text, budget);
-        int count = Math.Min(pieces.Count, budget);
-        truncated = pieces.Count > budget;
-        destination[0] = ClsId;
-        for (int i = 0; i < count; i++)
+        var scratch = TokenizerScratch.Rent();
+        try
         {
-            destination[i + 1] = pieces[i];
-        }
+            var pieces = EncodePieces(text, budget, scratch);
+            int count = Math.Min(pieces.Length, budget);
+            truncated = pieces.Length > budget;
+            destination[0] = ClsId;
+            for (int i = 0; i < count; i++)
+            {
+                destination[i + 1] = pieces[i];
+            }
 
-        destination[count + 1] = SepId;
-        return count + 2;
+            destination[count + 1] = SepId;
+            return count + 2;
+        }
+        finally
+        {
+            TokenizerScratch.Return(scratch);
+        }
     }
 
     /// <summary>
@@ -278,13 +260,21 @@ public sealed class BertTextTokenizer
     public int EncodeInto(ReadOnlySpan<char> text, Span<int> destination, out bool truncated)
     {
         int budget = PieceBudget(destination.Length);
-        var pieces = EncodePieces(text, budget);
-        int count = Math.Min(pieces.Count, budget);
-        truncated = pieces.Count > budget;
-        destination[0] = ClsId;
-        CopyPieces(pieces, destination.Slice(1, count));
-        destination[count + 1] = SepId;
-        return count + 2;
+        var scratch = TokenizerScratch.Rent();
+        try
+        {
+            var pieces = EncodePieces(text, budget, scratch);
+            int count = Math.Min(pieces.Length, budget);
+            truncated = pieces.Length > budget;
+            destination[0] = ClsId;
+            pieces[..count].CopyTo(destination[1..]);
+            destination[count + 1] = SepId;
+            return count + 2;
+        }
+        finally
+        {
+            TokenizerScratch.Return(scratch);
+        }
     }
 
     private static int PieceBudget(int? maxTokens)
@@ -302,40 +292,21 @@ public sealed class BertTextTokenizer
         return max - 2;
     }
 
-    private static void CopyPieces(IReadOnlyList<int> pieces, Span<int> destination)
-    {
-        if (pieces is List<int> list)
-        {
-            CollectionsMarshal.AsSpan(list)[..destination.Length].CopyTo(destination);
-            return;
-        }
-
-        for (int i = 0; i < destination.Length; i++)
-        {
-            destination[i] = pieces[i];
-        }
-    }
-
     /// <summary>Word-piece ids of the text: all of them, or at least <paramref name="budget"/> + 1 when there are more.</summary>
-    private IReadOnlyList<int> EncodePieces(ReadOnlySpan<char> text, int budget)
+    private ReadOnlySpan<int> EncodePieces(ReadOnlySpan<char> text, int budget, TokenizerScratch scratch)
     {
-        var scratch = TokenizerScratch.Rent();
-        try
+        // Every word yields at least one piece, so budget + 1 words settle both the ids and "truncated".
+        int limit = budget == int.MaxValue ? int.MaxValue : budget + 1;
+        scratch.Words.Reset(limit);
+        _basic.Tokenize(text, scratch);
+        if (scratch.Words.WordCount == 0)
         {
-            // Every word yields at least one piece, so budget + 1 words settle both the ids and "truncated".
-            scratch.Words.Reset(budget == int.MaxValue ? int.MaxValue : budget + 1);
-            _basic.Tokenize(text, scratch);
-            if (scratch.Words.WordCount == 0)
-            {
-                return Array.Empty<int>();
-            }
+            return [];
+        }
 
-            return _wordPiece.EncodeToIds(scratch.Words.Span, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: false);
-        }
-        finally
-        {
-            TokenizerScratch.Return(scratch);
-        }
+        var words = scratch.Words.Span;
+        var ids = scratch.PieceIds(Math.Min(limit, words.Length));
+        return ids[.._wordPiece.Encode(words, ids, limit)];
     }
 
     private static TokenizerSettings ReadSettings(string configPath)

@@ -80,32 +80,6 @@ internal sealed class BertVocabulary
         return new BertVocabulary(lines.ToArray(), ids);
     }
 
-    /// <summary>
-    /// The vocabulary as ML.Tokenizers must read it: same ids, '\n' line ends, and every earlier copy of a
-    /// duplicated token replaced by a placeholder no word can equal (ML.Tokenizers rejects duplicates; HF keeps the
-    /// last id). Words never contain spaces, so a placeholder starting with a space never matches.
-    /// </summary>
-    public MemoryStream ToWordPieceStream()
-    {
-        var builder = new StringBuilder(Lines.Count * 8);
-        for (int i = 0; i < Lines.Count; i++)
-        {
-            string token = Lines[i];
-            if (Ids[token] != i)
-            {
-                builder.Append(" \u0001duplicate-").Append(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append(token);
-            }
-
-            builder.Append('\n');
-        }
-
-        return new MemoryStream(new UTF8Encoding(false).GetBytes(builder.ToString()), writable: false);
-    }
-
     /// <summary>Python text-mode <c>readlines()</c>: \n, \r\n and \r end lines; a final line break adds no line.</summary>
     private static List<string> SplitLines(string text)
     {

@@ -39,6 +39,27 @@ internal sealed class CharBuffer
         Length += text.Length;
     }
 
+    /// <summary>Appends ASCII <paramref name="text"/>, lowercased when <paramref name="lowercase"/> is set.</summary>
+    public void AppendAscii(ReadOnlySpan<char> text, bool lowercase)
+    {
+        if (Length + text.Length > _chars.Length)
+        {
+            Grow(text.Length);
+        }
+
+        var destination = _chars.AsSpan(Length, text.Length);
+        if (lowercase)
+        {
+            System.Text.Ascii.ToLower(text, destination, out _);
+        }
+        else
+        {
+            text.CopyTo(destination);
+        }
+
+        Length += text.Length;
+    }
+
     /// <summary>Removes the first <paramref name="count"/> characters.</summary>
     public void RemovePrefix(int count)
     {
@@ -89,6 +110,8 @@ internal sealed class WordBuffer
 
     public void Append(ReadOnlySpan<char> text) => Chars.Append(text);
 
+    public void AppendAscii(ReadOnlySpan<char> text, bool lowercase) => Chars.AppendAscii(text, lowercase);
+
     /// <summary>Closes the word begun at <paramref name="mark"/>; an empty word is ignored.</summary>
     /// <param name="mark">Value of <see cref="Mark"/> when the word started.</param>
     /// <param name="unknown">Replace the word by [UNK] (too long, or holds a character no vocabulary entry can).</param>
@@ -131,6 +154,19 @@ internal sealed class TokenizerScratch
 
     public WordBuffer Words { get; private set; } = new(1024);
 
+    private int[] _pieceIds = new int[256];
+
+    /// <summary>A buffer of at least <paramref name="length"/> word-piece ids.</summary>
+    public Span<int> PieceIds(int length)
+    {
+        if (_pieceIds.Length < length)
+        {
+            _pieceIds = new int[Math.Max(length, _pieceIds.Length * 2)];
+        }
+
+        return _pieceIds;
+    }
+
     public static TokenizerScratch Rent()
     {
         var scratch = t_cached ?? new TokenizerScratch();
@@ -154,6 +190,11 @@ internal sealed class TokenizerScratch
         if (scratch.Words.Chars.Capacity > KeepCapacity)
         {
             scratch.Words = new WordBuffer(1024);
+        }
+
+        if (scratch._pieceIds.Length > KeepCapacity)
+        {
+            scratch._pieceIds = new int[256];
         }
 
         t_cached = scratch;
