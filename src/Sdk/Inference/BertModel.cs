@@ -24,6 +24,7 @@ public sealed class BertModel : IDisposable
     private readonly bool _hasTokenTypeIds;
     private readonly int _labelCount;
     private readonly int _maxBatchSize;
+    private readonly RunBufferPool _buffers;
 
     // Dispose must not free the native session under a running call: each call counts itself in, Dispose marks the
     // model disposed, then waits for the count to drain before releasing the session.
@@ -42,6 +43,7 @@ public sealed class BertModel : IDisposable
         _outputNames = [outputName];
         _labelCount = labelCount;
         _maxBatchSize = maxBatchSize;
+        _buffers = new RunBufferPool(() => new RunBuffers(_session, _inputNames, outputName, labelCount, maxBatchSize, info.MaxTokens));
     }
 
     public ModelInfo Info { get; }
@@ -167,10 +169,21 @@ public sealed class BertModel : IDisposable
     public ClassificationResult Classify(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var ids = Tokenizer.Encode(text, Info.MaxTokens, out var truncated);
-        var results = new ClassificationResult[1];
-        RunBatch([ids], [truncated], [0], results);
-        return results[0];
+        EnterCall();
+        var buffers = _buffers.Rent();
+        try
+        {
+            // The text is encoded straight into the input tensor's memory: one row, padded to itself.
+            var tokens = Tokenizer.EncodeInto(text, buffers.InputIds.AsSpan(0, Info.MaxTokens), out var truncated);
+            buffers.AttentionMask.AsSpan(0, tokens).Fill(1);
+            buffers.Run(_runOptions, 1, tokens);
+            return Result(buffers.Logits.AsSpan(0, _labelCount), tokens, truncated);
+        }
+        finally
+        {
+            _buffers.Return(buffers);
+            LeaveCall();
+        }
     }
 
     /// <summary>
@@ -268,6 +281,7 @@ public sealed class BertModel : IDisposable
             wait.SpinOnce(sleep1Threshold: 20);
         }
 
+        _buffers.Dispose();
         _session.Dispose();
         _runOptions.Dispose();
     }
@@ -294,9 +308,7 @@ public sealed class BertModel : IDisposable
             RunModel(ids, logits.AsSpan(0, ids.Count * _labelCount));
             for (var row = 0; row < ids.Count; row++)
             {
-                var rowLogits = logits.AsSpan(row * _labelCount, _labelCount).ToArray();
-                var probabilities = Info.Problem == ClassificationProblem.MultiLabel ? Softmax.Sigmoid(rowLogits) : Softmax.Compute(rowLogits);
-                results[resultSlots[row]] = new ClassificationResult(Softmax.ArgMax(rowLogits), probabilities, rowLogits, ids[row].Length, truncated[row]);
+                results[resultSlots[row]] = Result(logits.AsSpan(row * _labelCount, _labelCount), ids[row].Length, truncated[row]);
             }
         }
         finally
@@ -305,7 +317,14 @@ public sealed class BertModel : IDisposable
         }
     }
 
-    // Pads to the longest row, wraps pooled buffers in OrtValues (no copies) and writes logits into the caller's span.
+    private ClassificationResult Result(ReadOnlySpan<float> logits, int tokenCount, bool truncated)
+    {
+        var rowLogits = logits.ToArray();
+        var probabilities = Info.Problem == ClassificationProblem.MultiLabel ? Softmax.Sigmoid(rowLogits) : Softmax.Compute(rowLogits);
+        return new ClassificationResult(Softmax.ArgMax(rowLogits), probabilities, rowLogits, tokenCount, truncated);
+    }
+
+    // Pads to the longest row in pooled, pre-bound buffers and writes logits into the caller's span.
     private void RunModel(IReadOnlyList<int[]> rows, Span<float> logits)
     {
         EnterCall();
@@ -328,19 +347,17 @@ public sealed class BertModel : IDisposable
             sequence = Math.Max(sequence, row.Length);
         }
 
-        var cells = batch * sequence;
-        var inputIds = ArrayPool<long>.Shared.Rent(cells);
-        var attentionMask = ArrayPool<long>.Shared.Rent(cells);
-        var tokenTypeIds = _hasTokenTypeIds ? ArrayPool<long>.Shared.Rent(cells) : null;
-        var output = ArrayPool<float>.Shared.Rent(batch * _labelCount);
+        // Rows beyond the pooled buffers' size (ComputeLogits accepts any) get buffers of their own for this call.
+        var pooled = batch <= _maxBatchSize && sequence <= Info.MaxTokens;
+        var buffers = pooled ? _buffers.Rent() : new RunBuffers(_session, _inputNames, _outputNames[0], _labelCount, batch, sequence);
         try
         {
             var padId = Tokenizer.PadId;
             for (var r = 0; r < batch; r++)
             {
                 var row = rows[r];
-                var ids = inputIds.AsSpan(r * sequence, sequence);
-                var mask = attentionMask.AsSpan(r * sequence, sequence);
+                var ids = buffers.InputIds.AsSpan(r * sequence, sequence);
+                var mask = buffers.AttentionMask.AsSpan(r * sequence, sequence);
                 for (var t = 0; t < row.Length; t++)
                 {
                     ids[t] = row[t];
@@ -351,27 +368,19 @@ public sealed class BertModel : IDisposable
                 mask[row.Length..].Clear();
             }
 
-            tokenTypeIds?.AsSpan(0, cells).Clear();
-
-            long[] inputShape = [batch, sequence];
-            using var idsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputIds.AsMemory(0, cells), inputShape);
-            using var maskValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, attentionMask.AsMemory(0, cells), inputShape);
-            using var typesValue = tokenTypeIds is null ? null : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tokenTypeIds.AsMemory(0, cells), inputShape);
-            using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, batch * _labelCount), [batch, (long)_labelCount]);
-            OrtValue[] inputs = typesValue is null ? [idsValue, maskValue] : [idsValue, maskValue, typesValue];
-            _session.Run(_runOptions, _inputNames, inputs, _outputNames, [outputValue]);
-            output.AsSpan(0, batch * _labelCount).CopyTo(logits);
+            buffers.Run(_runOptions, batch, sequence);
+            buffers.Logits.AsSpan(0, batch * _labelCount).CopyTo(logits);
         }
         finally
         {
-            ArrayPool<long>.Shared.Return(inputIds);
-            ArrayPool<long>.Shared.Return(attentionMask);
-            if (tokenTypeIds is not null)
+            if (pooled)
             {
-                ArrayPool<long>.Shared.Return(tokenTypeIds);
+                _buffers.Return(buffers);
             }
-
-            ArrayPool<float>.Shared.Return(output);
+            else
+            {
+                buffers.Dispose();
+            }
         }
     }
 
