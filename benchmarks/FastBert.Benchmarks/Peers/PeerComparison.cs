@@ -26,15 +26,20 @@ internal static class PeerComparison
     public static int Run(string[] args)
     {
         var rounds = 4;
+        var threadsStudy = false;
         for (var i = 1; i < args.Length; i++)
         {
             if (args[i] == "--rounds" && i + 1 < args.Length)
             {
                 rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
             }
+            else if (args[i] == "--threads-study")
+            {
+                threadsStudy = true;
+            }
             else
             {
-                Console.Error.WriteLine($"usage: {Command} [--rounds N]   (unknown argument '{args[i]}')");
+                Console.Error.WriteLine($"usage: {Command} [--rounds N] [--threads-study]   (unknown argument '{args[i]}')");
                 return 1;
             }
         }
@@ -63,6 +68,15 @@ internal static class PeerComparison
             if (nodeProblem is null)
             {
                 runners.Add((TransformersJs, models.Fp32, () => Node(models, protocol.Threads)));
+            }
+
+            // --threads-study: the fastbert rows again with 1 intra-op thread, and with 2 threads that do not spin.
+            if (threadsStudy)
+            {
+                runners.Add(($"{Fp32}, 1 thread", models.Fp32, () => Self("fastbert", models.Fp32, models.TextsFile, "1")));
+                runners.Add(($"{Int8}, 1 thread", models.Int8, () => Self("fastbert", models.Int8, models.TextsFile, "1")));
+                runners.Add(($"{Fp32}, no spinning", models.Fp32, () => Self("fastbert", models.Fp32, models.TextsFile, protocol.Threads.ToString(CultureInfo.InvariantCulture), "nospin")));
+                runners.Add(($"{Int8}, no spinning", models.Int8, () => Self("fastbert", models.Int8, models.TextsFile, protocol.Threads.ToString(CultureInfo.InvariantCulture), "nospin")));
             }
 
             Console.WriteLine($"model.onnx: fp32 {Mb(PeerModels.ModelBytes(models.Fp32))} MB, int8 {Mb(PeerModels.ModelBytes(models.Int8))} MB; {protocol.Messages} held-out SMS messages, median {MedianTokens(models)} tokens");
@@ -127,6 +141,12 @@ internal static class PeerComparison
         Ratio($"{Fp32} batch-{protocol.BatchSize} vs plain C#", Fp32, Plain, m => m.BatchItemsPerSecond, true);
         Ratio($"{Int8} batch-1 p50 speed-up vs {Fp32}", Int8, Fp32, m => m.Percentile(0.5), false);
         Ratio($"{Fp32} load speed-up vs plain C#", Fp32, Plain, m => m.LoadMs, false);
+        Ratio($"{Fp32} batch-1 p50: 2 threads speed-up vs 1 thread", Fp32, $"{Fp32}, 1 thread", m => m.Percentile(0.5), false);
+        Ratio($"{Int8} batch-1 p50: 2 threads speed-up vs 1 thread", Int8, $"{Int8}, 1 thread", m => m.Percentile(0.5), false);
+        Ratio($"{Fp32} batch-{protocol.BatchSize}: 2 threads vs 1 thread", Fp32, $"{Fp32}, 1 thread", m => m.BatchItemsPerSecond, true);
+        Ratio($"{Int8} batch-{protocol.BatchSize}: 2 threads vs 1 thread", Int8, $"{Int8}, 1 thread", m => m.BatchItemsPerSecond, true);
+        Ratio($"{Fp32} batch-1 p50: spinning speed-up vs none", Fp32, $"{Fp32}, no spinning", m => m.Percentile(0.5), false);
+        Ratio($"{Int8} batch-1 p50: spinning speed-up vs none", Int8, $"{Int8}, no spinning", m => m.Percentile(0.5), false);
         text.AppendLine("goals: batch-1 p50 fp32 <= 0.8 ms, int8 <= 0.35 ms; batch-32 fp32 >= 1100 items/s; load <= 50 ms; peak RSS <= 2x model + 60 MB");
         return text.ToString();
     }
@@ -167,7 +187,7 @@ internal static class PeerComparison
         return JsonSerializer.Deserialize<PeerMeasurement>(line, PeerMeasurement.Json)!;
     }
 
-    private static ProcessStartInfo Self(string kind, string model, string texts)
+    private static ProcessStartInfo Self(string kind, string model, string texts, params string[] settings)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!);
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
@@ -175,7 +195,7 @@ internal static class PeerComparison
             start.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
         }
 
-        foreach (var arg in new[] { PeerRunner.Command, kind, model, texts })
+        foreach (var arg in new[] { PeerRunner.Command, kind, model, texts }.Concat(settings))
         {
             start.ArgumentList.Add(arg);
         }

@@ -12,7 +12,7 @@ internal static class PeerRunner
 {
     public const string Command = "peer-runner";
 
-    /// <summary>args: peer-runner &lt;fastbert|plain&gt; &lt;model folder&gt; &lt;texts.json&gt;.</summary>
+    /// <summary>args: peer-runner &lt;fastbert|plain&gt; &lt;model folder&gt; &lt;texts.json&gt; [threads [spin|nospin]].</summary>
     public static int Run(string[] args)
     {
         var kind = args[1];
@@ -23,7 +23,10 @@ internal static class PeerRunner
         var loadWatch = Stopwatch.StartNew();
         IClassifier classifier = kind switch
         {
-            "fastbert" => new FastBertClassifier(modelDirectory, protocol.Threads),
+            "fastbert" => new FastBertClassifier(
+                modelDirectory,
+                args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : protocol.Threads,
+                args.Length <= 5 || args[5] != "nospin"),
             "plain" => new PlainClassifier(modelDirectory),
             _ => throw new ArgumentException($"unknown runner kind '{kind}'"),
         };
@@ -87,9 +90,9 @@ internal static class PeerRunner
         int ClassifyBatch(string[] texts);
     }
 
-    private sealed class FastBertClassifier(string modelDirectory, int threads) : IClassifier
+    private sealed class FastBertClassifier(string modelDirectory, int threads, bool spinning) : IClassifier
     {
-        private readonly BertModel _model = BertModel.Load(modelDirectory, new BertModelOptions { IntraOpThreads = threads, MaxTokens = 128 });
+        private readonly BertModel _model = BertModel.Load(modelDirectory, new BertModelOptions { IntraOpThreads = threads, AllowSpinning = spinning, MaxTokens = 128 });
 
         public int Classify(string text) => _model.Classify(text).Index;
 

@@ -81,17 +81,41 @@ public sealed class BertModel : IDisposable
 
         var config = ModelConfig.Read(directory);
         var description = ReadDescription(directory);
+        // The vocabulary loads on another thread while ONNX Runtime builds the session; a tokenizer problem still
+        // wins over a session problem, as it would if they ran one after the other.
+        var tokenizerLoad = Task.Run(() => BertTextTokenizer.FromModelDirectory(directory, options.Lowercase));
+        InferenceSession? session = null;
+        ModelLoadException? sessionProblem = null;
+        try
+        {
+            session = CreateSession(modelFile, options);
+        }
+        catch (ModelLoadException ex)
+        {
+            sessionProblem = ex;
+        }
+
         BertTextTokenizer tokenizer;
         try
         {
-            tokenizer = BertTextTokenizer.FromModelDirectory(directory, options.Lowercase);
+            tokenizer = tokenizerLoad.GetAwaiter().GetResult();
         }
         catch (TokenizerLoadException ex)
         {
+            session?.Dispose();
             throw new ModelLoadException(directory, ex.Message, ex);
         }
+        catch
+        {
+            session?.Dispose();
+            throw;
+        }
 
-        var session = CreateSession(modelFile, options);
+        if (session is null)
+        {
+            throw sessionProblem!;
+        }
+
         try
         {
             var inputs = session.InputMetadata;
