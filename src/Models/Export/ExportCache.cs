@@ -58,7 +58,7 @@ public static class ExportCache
         progress?.Report($"Exporting {full} to ONNX (cached in {cached})");
         try
         {
-            OnnxExporter.Export(full, cached, new ExportOptions { Progress = progress });
+            OnnxExporter.Export(full, cached, new ExportOptions { Progress = progress, HubLayout = false });
         }
         catch (IOException) when (File.Exists(Path.Combine(cached, ModelDescription.FileName)))
         {

@@ -22,6 +22,12 @@ public sealed record ExportOptions
 
     /// <summary>Progress messages (one line each), e.g. for the console.</summary>
     public IProgress<string>? Progress { get; init; }
+
+    /// <summary>
+    /// Also write what Hugging Face tools load (tokenizer.json and its config files, onnx/model.onnx; see
+    /// <see cref="HubLayout"/>). Default: true. The export cache, read only by fastbert, turns it off.
+    /// </summary>
+    public bool HubLayout { get; init; } = true;
 }
 
 /// <summary>What an export wrote.</summary>
@@ -50,6 +56,12 @@ public static class OnnxExporter
 
         using var output = OutputFolder.Begin(outputDirectory, OutputKind.Model, [source], options.Force);
         var description = ExportInto(source, output.Directory, options);
+        if (options.HubLayout)
+        {
+            FastBert.Models.Export.HubLayout.AddTo(output.Directory, ModelFolder.HubOnnxFile);
+            description = ModelDescription.Read(Path.Combine(output.Directory, ModelDescription.FileName));
+        }
+
         options.Progress?.Report($"Writing {output.Target}");
         output.Commit();
         return new ExportResult(output.Target, description, stopwatch.Elapsed);

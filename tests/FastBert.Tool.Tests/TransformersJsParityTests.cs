@@ -1,0 +1,99 @@
+using System.Text.Json;
+using FastBert.Tests;
+
+namespace FastBert.Tool.Tests;
+
+/// <summary>
+/// Folders written by <c>fastbert export</c> and <c>quantize</c> load in transformers.js (the npm package, local files
+/// only) as they are, and it classifies the SMS golden texts with the probabilities fastbert's predict gives.
+/// </summary>
+public sealed class TransformersJsParityTests : IDisposable
+{
+    private const double Tolerance = 1e-4;
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "fastbert-transformersjs", Guid.NewGuid().ToString("N"));
+
+    public TransformersJsParityTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [NodeFact]
+    public void ExportedFolder_LoadsInTransformersJs_WithFastbertsProbabilities()
+    {
+        var output = Path.Combine(_root, "sms-export");
+        var (exit, _, error) = CliRunner.Run(string.Empty, "export", TestPaths.SmsModel, "--output", output);
+        Assert.True(exit == 0, error);
+
+        // The checkpoint has no tokenizer.json: export writes it; transformers.js (dtype fp32) reads onnx/model.onnx.
+        Assert.False(File.Exists(Path.Combine(TestPaths.SmsModel, "tokenizer.json")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(output, "model.onnx")), File.ReadAllBytes(Path.Combine(output, "onnx", "model.onnx")));
+        AssertSameProbabilities(output, "fp32");
+    }
+
+    [NodeFact]
+    public void QuantizedFolder_LoadsInTransformersJsAsQ8_WithFastbertsProbabilities()
+    {
+        var output = Path.Combine(_root, "sms-int8");
+        var (exit, _, error) = CliRunner.Run(
+            string.Empty,
+            "quantize", TestPaths.SmsModel, "--output", output,
+            "--data", Path.Combine(TestPaths.Data, "sms-spam", "SMSSpamCollection"),
+            "--indices", Path.Combine(TestPaths.Data, "sms-spam", "sms_test_indices.txt"));
+        Assert.True(exit == 0, error);
+
+        Assert.False(File.Exists(Path.Combine(output, "onnx", "model.onnx")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(output, "model.onnx")), File.ReadAllBytes(Path.Combine(output, "onnx", "model_quantized.onnx")));
+        AssertSameProbabilities(output, "q8");
+    }
+
+    private void AssertSameProbabilities(string modelFolder, string dtype)
+    {
+        var texts = GoldenExample.Load(TestPaths.SmsModel).Select(g => g.Text).ToList();
+        var (peerLabels, peer) = TransformersJs(modelFolder, dtype, texts);
+        var (ours, labels) = FastbertPredict(modelFolder, texts);
+
+        Assert.Equal(labels, peerLabels);
+        Assert.Equal(texts.Count, peer.Count);
+        var worst = 0.0;
+        for (var i = 0; i < texts.Count; i++)
+        {
+            for (var k = 0; k < labels.Count; k++)
+            {
+                worst = Math.Max(worst, Math.Abs(peer[i][k] - ours[i][k]));
+            }
+        }
+
+        Assert.True(worst <= Tolerance, $"max |Δp| between transformers.js ({dtype}) and fastbert predict over {texts.Count} texts is {worst:E2} (tolerance {Tolerance:E0}).");
+    }
+
+    private (List<string> Labels, List<double[]> Probabilities) TransformersJs(string modelFolder, string dtype, IReadOnlyList<string> texts)
+    {
+        var textsFile = Path.Combine(_root, "texts.json");
+        File.WriteAllText(textsFile, JsonSerializer.Serialize(texts));
+        var result = NodeTools.Run("transformers-classify.mjs", [modelFolder, dtype, textsFile]);
+        Assert.True(result.ExitCode == 0, $"transformers.js exited with {result.ExitCode}:\n{result.All}");
+        using var document = JsonDocument.Parse(result.Output);
+        var labels = document.RootElement.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!).ToList();
+        var probabilities = document.RootElement.GetProperty("probabilities").EnumerateArray()
+            .Select(row => row.EnumerateArray().Select(p => p.GetDouble()).ToArray()).ToList();
+        return (labels, probabilities);
+    }
+
+    private static (List<double[]> Probabilities, List<string> Labels) FastbertPredict(string modelFolder, IReadOnlyList<string> texts)
+    {
+        var input = string.Concat(texts.Select(t => JsonSerializer.Serialize(new { text = t }) + "\n"));
+        var (exit, output, error) = CliRunner.Run(input, "predict", "--model", modelFolder);
+        Assert.True(exit == 0, error);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line)).ToList();
+        try
+        {
+            var labels = rows[0].RootElement.GetProperty("probabilities").EnumerateObject().Select(p => p.Name).ToList();
+            var probabilities = rows.Select(row => labels.Select(l => row.RootElement.GetProperty("probabilities").GetProperty(l).GetDouble()).ToArray()).ToList();
+            return (probabilities, labels);
+        }
+        finally
+        {
+            rows.ForEach(row => row.Dispose());
+        }
+    }
+}
