@@ -21,7 +21,7 @@ public static class HubLayout
     /// placed) and records their sha256 in its model.json.
     /// </summary>
     /// <param name="folder">The staged model folder.</param>
-    /// <param name="onnxName"><see cref="ModelFolder.HubOnnxFile"/> (float32) or <see cref="ModelFolder.HubQuantizedOnnxFile"/> (int8).</param>
+    /// <param name="onnxName"><see cref="ModelFolder.OnnxLayoutFile"/> (float32) or <see cref="ModelFolder.QuantizedOnnxLayoutFile"/> (int8).</param>
     /// <exception cref="ExportException">The folder's tokenizer cannot be converted; the message names the file.</exception>
     public static void AddTo(string folder, string onnxName)
     {

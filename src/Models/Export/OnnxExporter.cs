@@ -58,7 +58,7 @@ public static class OnnxExporter
         var description = ExportInto(source, output.Directory, options);
         if (options.HubLayout)
         {
-            FastBert.Models.Export.HubLayout.AddTo(output.Directory, ModelFolder.HubOnnxFile);
+            FastBert.Models.Export.HubLayout.AddTo(output.Directory, ModelFolder.OnnxLayoutFile);
             description = ModelDescription.Read(Path.Combine(output.Directory, ModelDescription.FileName));
         }
 

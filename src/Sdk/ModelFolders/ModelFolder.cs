@@ -59,21 +59,11 @@ public static class ModelFolder
     /// <summary>Every file the runtime reads (required or optional); nothing else in a folder ships with an app.</summary>
     public static IReadOnlyList<string> RuntimeFiles { get; } = [.. RequiredRuntimeFiles, TokenizerConfigFile, SpecialTokensMapFile, TokenizerJsonFile, DescriptionFile];
 
-    /// <summary>The folder of ONNX models in the layout Optimum and transformers.js use (<c>onnx/model.onnx</c> and its variants).</summary>
-    public const string HubOnnxFolder = "onnx";
-
-    /// <summary>The float32 model where transformers.js (dtype fp32) and Optimum look for it; export writes it as a copy of model.onnx.</summary>
-    public const string HubOnnxFile = HubOnnxFolder + "/model.onnx";
-
-    /// <summary>The int8 model where transformers.js (dtype q8) and Optimum look for it; quantize writes it as a copy of model.onnx.</summary>
-    public const string HubQuantizedOnnxFile = HubOnnxFolder + "/model_quantized.onnx";
-
     /// <summary>
-    /// Files export and quantize add so that Hugging Face tools load the folder as it is: the tokenizer in
-    /// tokenizer.json form with its config files (written when the checkpoint lacks them) and one of
-    /// <see cref="HubOnnxFile"/> / <see cref="HubQuantizedOnnxFile"/>.
+    /// The int8 model where transformers.js (dtype q8) and Optimum look for it. export writes a copy of its model.onnx
+    /// as <see cref="OnnxLayoutFile"/>, quantize as this file, so Hugging Face tools load fastbert's folders as they are.
     /// </summary>
-    public static IReadOnlyList<string> HubTokenizerFiles { get; } = [TokenizerJsonFile, TokenizerConfigFile, SpecialTokensMapFile];
+    public const string QuantizedOnnxLayoutFile = "onnx/model_quantized.onnx";
 
     /// <summary>Every file any fastbert command reads from a model folder, for build inputs and hashing.</summary>
     public static IReadOnlyList<string> AllFiles { get; } = [.. CheckpointFiles, OnnxFile];
