@@ -34,6 +34,11 @@ public static class MarkdownReportWriter
             WriteComparisons(md, set);
         }
 
+        if (set.MultiLabelEvaluations.Count > 0)
+        {
+            WriteMultiLabel(md, set);
+        }
+
         if (set.Benchmarks.Count > 0)
         {
             WriteBenchmarks(md, set);
@@ -213,6 +218,49 @@ public static class MarkdownReportWriter
             for (var t = 0; t < m.Labels.Count; t++)
             {
                 Row(md, ["**" + Cell(m.Labels[t]) + "**", .. m.ConfusionMatrix[t].Select(Count)]);
+            }
+
+            md.Append('\n');
+        }
+    }
+
+    private static void WriteMultiLabel(StringBuilder md, ReportSet set)
+    {
+        md.Append("## Multi-label evaluation\n\n");
+        Row(md, "Model", "Data", "Examples", "Micro F1", "Macro F1", "Weighted F1", "Samples F1", "Subset accuracy", "Hamming loss", "Label cardinality", "Predicted cardinality");
+        Separator(md, 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r');
+        foreach (var evaluation in set.MultiLabelEvaluations)
+        {
+            var m = evaluation.Metrics;
+            Row(md, Cell(evaluation.Model.Name), Cell(evaluation.Data.Path), Count(m.Examples), Score(m.Micro.F1), Score(m.Macro.F1), Score(m.Weighted.F1),
+                Score(m.Samples.F1), Score(m.SubsetAccuracy), Score(m.HammingLoss), Score(m.LabelCardinality), Score(m.PredictedCardinality));
+        }
+
+        md.Append('\n');
+        for (var i = 0; i < set.MultiLabelEvaluations.Count; i++)
+        {
+            var evaluation = set.MultiLabelEvaluations[i];
+            md.Append("### ").Append(i + 1).Append(". ").Append(Text(evaluation.Model.Name)).Append(" per label\n\n");
+            Row(md, "Label", "Precision", "Recall", "F1", "Support", "Predicted", "AUROC", "Threshold");
+            Separator(md, 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r');
+            var m = evaluation.Metrics;
+            for (var c = 0; c < m.PerLabel.Count; c++)
+            {
+                var scores = m.PerLabel[c];
+                Row(md, Cell(scores.Label), Score(scores.Precision), Score(scores.Recall), Score(scores.F1), Count(scores.Support), Count(scores.Predicted),
+                    Optional(scores.Auroc, Score), m.Thresholds is { } t ? Score(t[c]) : "-");
+            }
+
+            md.Append('\n');
+        }
+
+        if (set.MultiLabelComparisons.Count > 0)
+        {
+            Row(md, "Variant", "Baseline", "Micro F1 Δ", "Macro F1 Δ", "Subset accuracy Δ", "Decision agreement", "Changed decisions");
+            Separator(md, 'l', 'l', 'r', 'r', 'r', 'r', 'r');
+            foreach (var c in set.MultiLabelComparisons)
+            {
+                Row(md, Cell(c.Variant), Cell(c.Baseline), Delta(c.MicroF1Delta), Delta(c.MacroF1Delta), Delta(c.SubsetAccuracyDelta), Score(c.DecisionAgreement), Count(c.ChangedDecisions));
             }
 
             md.Append('\n');

@@ -14,6 +14,8 @@ internal sealed class ReportSet
         Reports = reports;
         Evaluations = reports.SelectMany(r => r.Evaluations).ToList();
         Comparisons = reports.SelectMany(r => r.Comparisons).ToList();
+        MultiLabelEvaluations = reports.SelectMany(r => r.MultiLabelEvaluations ?? []).ToList();
+        MultiLabelComparisons = reports.SelectMany(r => r.MultiLabelComparisons ?? []).ToList();
         Benchmarks = reports.SelectMany(r => r.Benchmarks).ToList();
         Quantizations = reports.Where(r => r.Quantization is not null).Select(r => r.Quantization!).ToList();
         Trainings = reports.Where(r => r.Training is not null).Select(r => r.Training!).ToList();
@@ -27,6 +29,10 @@ internal sealed class ReportSet
 
     public IReadOnlyList<VariantComparison> Comparisons { get; }
 
+    public IReadOnlyList<MultiLabelEvaluation> MultiLabelEvaluations { get; }
+
+    public IReadOnlyList<MultiLabelComparison> MultiLabelComparisons { get; }
+
     public IReadOnlyList<BenchmarkResult> Benchmarks { get; }
 
     public IReadOnlyList<QuantizationSummary> Quantizations { get; }
@@ -34,7 +40,7 @@ internal sealed class ReportSet
     public IReadOnlyList<TrainingSummary> Trainings { get; }
 
     /// <summary>True when no report has a section to show.</summary>
-    public bool IsEmpty => Trainings.Count + Evaluations.Count + Comparisons.Count + Benchmarks.Count + Quantizations.Count == 0;
+    public bool IsEmpty => Trainings.Count + Evaluations.Count + MultiLabelEvaluations.Count + Comparisons.Count + Benchmarks.Count + Quantizations.Count == 0;
 
     /// <summary>The machine all reports ran on, or null when they differ (then each report's machine is listed).</summary>
     public MachineInfo? SharedMachine { get; }
