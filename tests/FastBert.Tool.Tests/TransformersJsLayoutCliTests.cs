@@ -83,6 +83,28 @@ public sealed class TransformersJsLayoutCliTests : IDisposable
     }
 
     [Fact]
+    public void PrepareFromTheHubRepo_WritesARunnableFolderWithItsTokenizerJson()
+    {
+        using var server = new HubTestServer(Repo, RepoId);
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", server.Endpoint);
+        string manifest = Path.Combine(_root, "spam.yaml");
+        File.WriteAllText(manifest, $"model:\n  source: hf:{RepoId}\nlabels: [ham, spam]\n");
+        string output = Path.Combine(_root, "prepared");
+
+        var (exit, stdout, stderr) = CliRunner.Run(string.Empty, "prepare", manifest, "--output", output);
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.True(File.Exists(Path.Combine(output, "tokenizer.json")));
+        Assert.False(File.Exists(Path.Combine(output, "vocab.txt")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(Repo, "onnx", "model.onnx")), File.ReadAllBytes(Path.Combine(output, "model.onnx")));
+        Assert.DoesNotContain(server.Requests, r => r.Path.EndsWith(QuantizedVariant, StringComparison.Ordinal));
+
+        var goldens = GoldenExample.Load(TestPaths.SmsModel);
+        using var model = BertModel.Load(output);
+        Assert.Equal(goldens.Select(g => g.Pred), goldens.Select(g => model.Info.LabelNames[model.Classify(g.Text).Index]));
+    }
+
+    [Fact]
     public void Pull_WithABadModelFile_IsAUsageError()
     {
         var (exit, _, error) = CliRunner.Run(string.Empty, "pull", $"hf:{RepoId}", "--model-file", "onnx/model.bin");

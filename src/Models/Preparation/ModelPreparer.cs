@@ -263,10 +263,16 @@ public static class ModelPreparer
         description.Write(path);
     }
 
+    /// <summary>Copies a runnable folder into fastbert's layout: its ONNX file (model.onnx or onnx/model.onnx) becomes model.onnx.</summary>
     private static void CopyReadyModel(string source, string destination)
     {
         Directory.CreateDirectory(destination);
-        foreach (var name in ModelFolder.RuntimeFiles)
+        if (ModelFolder.FindOnnx(source) is { } onnx)
+        {
+            OutputFiles.CopyWritable(onnx, Path.Combine(destination, ModelFolder.OnnxFile));
+        }
+
+        foreach (var name in ModelFolder.RuntimeFiles.Where(name => name != ModelFolder.OnnxFile))
         {
             var from = Path.Combine(source, name);
             if (File.Exists(from))

@@ -66,7 +66,7 @@ public static class ModelFolder
     public const string QuantizedOnnxLayoutFile = "onnx/model_quantized.onnx";
 
     /// <summary>Every file any fastbert command reads from a model folder, for build inputs and hashing.</summary>
-    public static IReadOnlyList<string> AllFiles { get; } = [.. CheckpointFiles, OnnxFile];
+    public static IReadOnlyList<string> AllFiles { get; } = [.. CheckpointFiles, .. DefaultOnnxFiles];
 
     /// <summary>What <paramref name="directory"/> holds; <see cref="ModelFolderContents.None"/> when it does not exist.</summary>
     public static ModelFolderContents Inspect(string directory)
