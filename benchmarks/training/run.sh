@@ -8,7 +8,10 @@ assets="${FASTBERT_SHARED_ASSETS:-$repo/../shared/assets}"
 out="${1:-$repo/artifacts/training}"
 mkdir -p "$out"
 dotnet build "$repo/src/Tool" -c Release -v quiet -nologo >/dev/null
+dotnet build "$repo/src/TrainTool" -c Release -v quiet -nologo >/dev/null
 fastbert="$repo/src/Tool/bin/Release/net10.0/fastbert"
+# fastbert train runs the fastbert-train extension; this build of it.
+export FASTBERT_TRAIN_TOOL="$repo/src/TrainTool/bin/Release/net10.0/fastbert-train.dll"
 sms="$assets/data/sms-spam"
 emotion="$assets/data/emotion"
 base="$assets/models/sms-spam-bert-tiny"

@@ -1,17 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
-using FastBert.ModelFolders;
-using FastBert.Models.Checkpoints;
-using FastBert.Models.Configuration;
-using FastBert.Models.Data;
-using FastBert.Models.Export;
-using FastBert.Models.Hub;
-using FastBert.Models.Onnx;
-using FastBert.Models.Quantization;
-using FastBert.Tokenization;
 using FastBert.Tool.Commands;
-using FastBert.Training;
-using FastBert.Training.Native;
+using FastBert.Tool.Extensions;
 using FastBert.Tool.Io;
 
 namespace FastBert.Tool;
@@ -39,7 +29,7 @@ public static class Cli
             PullCommand.Create(),
             InitCommand.Create(),
             PrepareCommand.Create(),
-            TrainCommand.Create(),
+            TrainExtension.CreateCommand(),
         };
         return root;
     }
@@ -47,18 +37,18 @@ public static class Cli
     /// <summary>Runs the command line with the given streams and returns the exit code.</summary>
     public static int Run(string[] args, TextReader input, TextWriter output, TextWriter error)
     {
+        // train lives in the fastbert-train extension: every argument after it is the extension's, --help included.
+        if (args is [TrainExtension.CommandName, .. var trainArguments])
+        {
+            return TrainExtension.Run(trainArguments, input, output, error);
+        }
+
         var previous = t_input;
         t_input = input;
         try
         {
             var parse = CreateRootCommand().Parse(args);
             var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
-            if (parse.CommandResult.Command.Name == TrainCommand.Name)
-            {
-                // train handles Ctrl+C itself: it finishes the batch and keeps the last epoch instead of being cut off.
-                config.ProcessTerminationTimeout = null;
-            }
-
             if (parse.Errors.Count > 0)
             {
                 parse.Invoke(config);
@@ -69,25 +59,9 @@ public static class Cli
             {
                 return parse.Invoke(config);
             }
-            catch (HubException ex)
+            catch (Exception ex) when (CliFailures.Report(ex, error, e => e is InputLineException) is { } exit)
             {
-                error.WriteLine($"fastbert: error: {ex.Message}");
-                return ex is HubNetworkException or HubOfflineException ? ExitCodes.NetworkError : ExitCodes.InputError;
-            }
-            catch (UsageException ex)
-            {
-                error.WriteLine($"fastbert: usage: {ex.Message}");
-                return ExitCodes.Usage;
-            }
-
-            // IOException and UnauthorizedAccessException: a file the command could not read or write (missing, no
-            // permission, disk full, a folder where a file should be); their messages name the path.
-            catch (Exception ex) when (ex is InputLineException or ModelLoadException or TokenizerLoadException or IOException or UnauthorizedAccessException
-                or ExportException or CheckpointFormatException or ConfigException or DataFormatException or InvalidDataException or QuantizationException
-                or TrainingException or TorchNativeException or OutputFolderException)
-            {
-                error.WriteLine($"fastbert: error: {ex.Message}");
-                return ExitCodes.InputError;
+                return exit;
             }
         }
         finally

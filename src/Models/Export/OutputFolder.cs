@@ -331,9 +331,30 @@ public sealed class OutputFolder : IDisposable
         {
             using var process = Process.GetProcessById(marker.Pid);
             // A recycled pid belongs to a process that started later.
-            return !process.HasExited && Math.Abs((process.StartTime.ToUniversalTime() - marker.ProcessStart).TotalSeconds) < 2;
+            return !process.HasExited && !IsZombie(marker.Pid) && Math.Abs((process.StartTime.ToUniversalTime() - marker.ProcessStart).TotalSeconds) < 2;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    // A killed process whose parent has not reaped it yet (e.g. fastbert-train after a kill -9 of fastbert, until
+    // init collects it) still has a pid, but writes nothing any more.
+    private static bool IsZombie(int pid)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat.LastIndexOf(')') is var end and >= 0 && end + 2 < stat.Length ? stat[end + 2] : ' ';
+            return state is 'Z' or 'X';
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return false;
         }

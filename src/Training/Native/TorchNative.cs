@@ -41,6 +41,9 @@ internal static class TorchNative
     /// <summary>The libLibTorchSharp.so loaded: the app-local one or the patched copy; null before loading.</summary>
     internal static string? LoadedPath { get; private set; }
 
+    /// <summary>What loading had to do beyond a plain load (the patched copy and why), for the user to be told once; else null.</summary>
+    internal static string? PatchNote { get; private set; }
+
     /// <summary>Loads libtorch and LibTorchSharp; call before any TorchSharp use. Does nothing off Linux or when done already.</summary>
     /// <exception cref="TorchNativeException">The native files are missing or cannot be made to load on this system.</exception>
     public static void EnsureLoaded() => EnsureLoaded(CacheRoot(Environment.GetEnvironmentVariable));
@@ -87,6 +90,9 @@ internal static class TorchNative
                 loaded = PatchedCopy(needs, libraries, cacheRoot, product)
                     ?? throw new TorchNativeException($"{original} does not load: {error}");
                 handle = Load(loaded);
+                var missing = string.Join(", ", needs.Missing(libraries).Select(need => $"{need.Name} ({need.File})").Distinct());
+                PatchNote = $"{LibraryFile} requires {missing}, which this system lacks and nothing in it uses; "
+                    + $"loaded a copy with that requirement marked weak: {loaded}";
             }
 
             UseFor(torchAssembly, handle);

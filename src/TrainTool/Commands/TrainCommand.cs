@@ -8,6 +8,7 @@ using FastBert.Models.Reports;
 using FastBert.Training;
 using FastBert.Training.Data;
 using FastBert.Training.Modeling;
+using FastBert.Training.Native;
 using FastBert.Tool.Io;
 
 namespace FastBert.Tool.Commands;
@@ -22,7 +23,8 @@ internal static class TrainCommand
 {
     public const string Name = "train";
 
-    public static Command Create()
+    /// <summary>Gives <paramref name="command"/> (fastbert-train's root) train's description, options and action.</summary>
+    public static void Configure(Command command)
     {
         var baseModel = new Option<DirectoryInfo>("--base") { Description = "Base checkpoint folder (config.json, model.safetensors or pytorch_model.bin, vocab.txt).", Required = true };
         var fromScratch = new Option<bool>("--from-scratch") { Description = "Start every weight random: --base then only provides config.json and vocab.txt." };
@@ -53,13 +55,18 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print train.json (schema fastbert.train/v1) to stdout instead of the table; no progress output." };
         var problem = new Option<string>("--problem") { Description = "single-label (softmax, one label per row) | multi-label (a sigmoid per label; label cells 'a|b' or JSON arrays; binary cross-entropy).", DefaultValueFactory = _ => "single-label" };
         var format = DataOptions.Format();
-        var command = new Command(Name, "Fine-tune a BERT, DistilBERT or ELECTRA classifier (TorchSharp, CPU): full, frozen-encoder head or LoRA.\n"
+        command.Description = "fastbert train: fine-tune a BERT, DistilBERT or ELECTRA classifier (TorchSharp, CPU): full, frozen-encoder head or LoRA.\n"
             + "Example: fastbert train --base ./bert-tiny --data sms.tsv --split 0.15 --stratify --mode lora --epochs 3 --output ./spam-lora\n"
-            + "Ctrl+C stops after the current batch; the last kept epoch is written to --output.")
+            + "Ctrl+C stops after the current batch; the last kept epoch is written to --output.";
+        foreach (var option in new Option[]
         {
             baseModel, fromScratch, data, validation, validationIndices, split, stratify, labels, mode, loraRank, loraAlpha, loraTargets, loraDropout,
             keepAdapters, epochs, lr, batch, maxTokens, seed, weightDecay, warmup, clip, classWeights, earlyStopping, output, force, json, problem,
-        };
+        })
+        {
+            command.Options.Add(option);
+        }
+
         format.AddTo(command);
         command.SetAction(parse =>
         {
@@ -108,7 +115,6 @@ internal static class TrainCommand
             };
             return Run(request, parse.GetValue(json), parse.InvocationConfiguration);
         });
-        return command;
     }
 
     private static int Run(TrainingRequest request, bool json, InvocationConfiguration io)
@@ -128,6 +134,13 @@ internal static class TrainCommand
                 }
             };
             Console.CancelKeyPress += onCancel;
+        }
+
+        // The libstdc++ workaround (src/Training/Native) is worth one line when it was needed.
+        TorchNative.EnsureLoaded();
+        if (TorchNative.PatchNote is { } note)
+        {
+            io.Error.WriteLine($"fastbert: note: {note}");
         }
 
         TrainingResult result;
