@@ -104,4 +104,63 @@ public sealed class PackageTests
         Assert.True(newRun.ExitCode == 0, newRun.All);
         Assert.StartsWith("Spam (", newRun.Output.Trim());
     }
+
+    /// <summary>
+    /// README's "Install it like a .NET product" block, run as it stands with bash in an empty folder outside the
+    /// repository: pack to a folder feed, add it as a source, create the template app, install the tool from the
+    /// feed through the app's local tool manifest (no fastbert on PATH) and run both.
+    /// </summary>
+    [Fact]
+    public void ReadmeInstallPath_PacksToAFeed_InstallsTheToolFromIt_AndRunsTheTemplateApp()
+    {
+        var readme = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md"));
+        const string Begin = "<!-- install-path:begin -->", End = "<!-- install-path:end -->";
+        var block = readme[(readme.IndexOf(Begin, StringComparison.Ordinal) + Begin.Length)..readme.IndexOf(End, StringComparison.Ordinal)].Trim();
+        Assert.StartsWith("```bash\n", block);
+        Assert.EndsWith("\n```", block);
+        var script = block["```bash\n".Length..^"\n```".Length];
+
+        var root = Path.Combine(Path.GetTempPath(), "fastbert-build-tests", $"Stranger-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var environment = new Dictionary<string, string>
+        {
+            ["REPO"] = TestPaths.RepositoryRoot.TrimEnd('/'),
+            // A fresh dotnet home: the template and tool installs of this run touch nothing of the user's.
+            ["DOTNET_CLI_HOME"] = Path.Combine(root, "dotnet-home"),
+            ["NUGET_PACKAGES"] = packages,
+            ["PATH"] = string.Join(Path.PathSeparator, (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Where(folder => !File.Exists(Path.Combine(folder, "fastbert")) && !File.Exists(Path.Combine(folder, "fastbert-train")))),
+            ["FASTBERT_TOOL_PATH"] = string.Empty,
+            ["FASTBERT_TRAIN_TOOL"] = string.Empty,
+        };
+        string? version = null;
+        try
+        {
+            var run = ProcessRunner.Run("bash", ["-c", "set -euxo pipefail\n" + script], root, timeout: TimeSpan.FromMinutes(20), environment: environment);
+            var versionFile = Path.Combine(root, "fastbert-try", "feed", "fastbert.version");
+            version = File.Exists(versionFile) ? File.ReadAllText(versionFile).Trim() : null;
+            Assert.True(run.ExitCode == 0, run.All);
+            Assert.Matches(@"^0\.1\.0-local\.\d{14}$", version);
+            var lines = run.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains(lines, line => line.StartsWith(version!, StringComparison.Ordinal)); // dotnet tool run fastbert --version
+            Assert.Contains(lines, line => line.StartsWith("Spam (", StringComparison.Ordinal)); // the template app
+            Assert.Contains(lines, line => line.StartsWith("{\"label\":\"ham\"", StringComparison.Ordinal)); // fastbert predict
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+            // The packages this run restored into the NuGet cache (their version is unique to it).
+            foreach (var id in version is null || !Directory.Exists(packages) ? [] : Directory.GetDirectories(packages, "fastbert*"))
+            {
+                if (Directory.Exists(Path.Combine(id, version!)))
+                {
+                    Directory.Delete(Path.Combine(id, version!), recursive: true);
+                }
+            }
+        }
+    }
 }

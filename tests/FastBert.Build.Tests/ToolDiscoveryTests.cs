@@ -89,11 +89,15 @@ public sealed class ToolDiscoveryTests
         using var project = new FixtureProject("Fixture");
         WriteValidatedProject(project);
         var feed = Path.Combine(project.Directory, "feed");
-        var version = $"0.1.0-tooltest{DateTime.UtcNow:yyyyMMddHHmmss}{Random.Shared.Next(1000):000}";
-        var restored = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages", "fastbert", version);
+        var suffix = $"tooltest{DateTime.UtcNow:yyyyMMddHHmmss}{Random.Shared.Next(1000):000}";
+        var version = $"0.1.0-{suffix}";
+        var packages = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         try
         {
-            var pack = ProcessRunner.Dotnet(TestPaths.RepositoryRoot, "pack", "src/Tool/FastBert.Tool.csproj", "-c", project.Configuration, "--no-build", "-o", feed, $"-p:PackageVersion={version}");
+            // The tool's per-platform packages are built for their platforms, so this pack builds; the version (one
+            // for the pointer package and the platform packages) comes in as the suffix.
+            var pack = ProcessRunner.Run("dotnet", ["pack", "src/Tool/FastBert.Tool.csproj", "-c", project.Configuration, "-o", feed, $"-p:VersionSuffix={suffix}"],
+                TestPaths.RepositoryRoot, timeout: TimeSpan.FromMinutes(10));
             Assert.True(pack.ExitCode == 0, pack.All);
             project.Write("nuget.config", $"""
                 <?xml version="1.0" encoding="utf-8"?>
@@ -146,10 +150,13 @@ public sealed class ToolDiscoveryTests
         }
         finally
         {
-            // The package this test restored into the NuGet cache (its version is unique to this run).
-            if (Directory.Exists(restored))
+            // The packages this test restored into the NuGet cache (their version is unique to this run).
+            foreach (var restored in Directory.Exists(packages) ? Directory.GetDirectories(packages, "fastbert*") : [])
             {
-                Directory.Delete(restored, recursive: true);
+                if (Directory.Exists(Path.Combine(restored, version)))
+                {
+                    Directory.Delete(Path.Combine(restored, version), recursive: true);
+                }
             }
         }
     }
