@@ -12,6 +12,12 @@ public sealed record LabelledExample(int LineNumber, string Text, int Label)
     /// <summary>A multi-label example with its (ascending) label set.</summary>
     public static LabelledExample WithLabelSet(int lineNumber, string text, int[] labels) =>
         new(lineNumber, text, labels.Length > 0 ? labels[0] : -1) { LabelSet = labels };
+
+    // Value equality over the label set's contents, not the list's identity.
+    public bool Equals(LabelledExample? other) =>
+        other is not null && LineNumber == other.LineNumber && Text == other.Text && Label == other.Label && LabelSet.SequenceEqual(other.LabelSet);
+
+    public override int GetHashCode() => HashCode.Combine(LineNumber, Text, Label, LabelSet.Count);
 }
 
 /// <summary>The examples read from one labelled data file, in file order.</summary>
