@@ -23,7 +23,10 @@ internal sealed class HubTestContext : IDisposable
 
     public string RepoFolder => Path.Combine(Cache, "models--fastbert--sms-spam-bert-tiny");
 
-    /// <summary>Options for the test server: anonymous, online, tiny retry delays, short timeouts.</summary>
+    /// <summary>
+    /// Options for the test server: anonymous, online, tiny retry delays. Time-outs are generous (60 s) unless a test
+    /// is about them: the loopback server shares 2 cores with the rest of the suite, and a 10 s limit failed there.
+    /// </summary>
     public HubOptions Options(string? token = "", bool offline = false, int retries = 2, TimeSpan? requestTimeout = null) => new()
     {
         Endpoint = Server.Endpoint,
@@ -33,9 +36,9 @@ internal sealed class HubTestContext : IDisposable
         MaxRetries = retries,
         RetryBaseDelay = TimeSpan.FromMilliseconds(1),
         MaxRetryDelay = TimeSpan.FromMilliseconds(20),
-        MetadataTimeout = requestTimeout ?? TimeSpan.FromSeconds(10),
-        ReadTimeout = requestTimeout ?? TimeSpan.FromSeconds(10),
-        TotalDownloadTimeout = TimeSpan.FromSeconds(60),
+        MetadataTimeout = requestTimeout ?? TimeSpan.FromSeconds(60),
+        ReadTimeout = requestTimeout ?? TimeSpan.FromSeconds(60),
+        TotalDownloadTimeout = TimeSpan.FromSeconds(120),
     };
 
     public async Task<HubSnapshot> PullAsync(HubOptions? options = null, IReadOnlyList<string>? files = null, string? pinnedCommit = null,
