@@ -41,9 +41,10 @@ public sealed class BertTextTokenizer
     private readonly WordPieceEncoder _wordPiece;
     private readonly BasicTokenizer _basic;
 
-    private BertTextTokenizer(BertVocabulary vocabulary, TokenizerSettings settings, string continuingSubwordPrefix = "##")
+    private BertTextTokenizer(BertVocabulary vocabulary, TokenizerSettings settings, string continuingSubwordPrefix = "##", string? pairUnsupportedReason = null)
     {
         Settings = settings;
+        PairUnsupportedReason = pairUnsupportedReason;
         ClsId = vocabulary.Ids[ClsToken];
         SepId = vocabulary.Ids[SepToken];
         PadId = vocabulary.Ids[PadToken];
@@ -161,7 +162,8 @@ public sealed class BertTextTokenizer
             settings = settings with { Lowercase = lowercase };
         }
 
-        return new BertTextTokenizer(vocabulary, settings, definition.ContinuingSubwordPrefix);
+        string? pairProblem = definition.PairTemplateProblem is { } problem ? $"The tokenizer '{path}' {problem}" : null;
+        return new BertTextTokenizer(vocabulary, settings, definition.ContinuingSubwordPrefix, pairProblem);
     }
 
     /// <summary>Settings a valid BERT tokenizer.json may hold but that fastbert's pipeline fixes: refused, never ignored.</summary>
@@ -275,6 +277,137 @@ public sealed class BertTextTokenizer
         {
             TokenizerScratch.Return(scratch);
         }
+    }
+
+    /// <summary>
+    /// Encodes a sentence pair as [CLS] first [SEP] second [SEP], like Hugging Face's
+    /// <c>tokenizer(text, text_pair, truncation=True, max_length=maxTokens)</c>: token type 0 for [CLS], the first text
+    /// and its [SEP], 1 for the second text and the final [SEP]; truncation <c>longest_first</c>. An empty second
+    /// text (zero characters) encodes the first text alone, as [CLS] first [SEP] typed 0, as Hugging Face's fast
+    /// tokenizers and transformers.js do for <c>text_pair=""</c>.
+    /// </summary>
+    /// <param name="text">The first text (any, empty gives no pieces).</param>
+    /// <param name="textPair">The second text.</param>
+    /// <param name="maxTokens">Maximum length of the whole pair including [CLS] and both [SEP] (at least 3); null = no truncation.</param>
+    /// <exception cref="NotSupportedException">The tokenizer.json this tokenizer came from has a pair template other than BERT's.</exception>
+    public EncodedPair EncodePair(string text, string textPair, int? maxTokens = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(textPair);
+        int budget = PairPieceBudget(maxTokens);
+        if (textPair.Length == 0)
+        {
+            var single = Encode(text, maxTokens, out bool cut);
+            return new EncodedPair(single, new int[single.Length], cut);
+        }
+
+        var scratch = TokenizerScratch.Rent();
+        try
+        {
+            EncodePairPieces(text, textPair, scratch, out var first, out var second);
+            var (keepFirst, keepSecond) = PairTruncation.LongestFirst(first.Length, second.Length, budget);
+            int firstSegment = keepFirst + 2;
+            var ids = new int[firstSegment + keepSecond + 1];
+            var types = new int[ids.Length];
+            ids[0] = ClsId;
+            first[..keepFirst].CopyTo(ids.AsSpan(1));
+            ids[firstSegment - 1] = SepId;
+            second[..keepSecond].CopyTo(ids.AsSpan(firstSegment));
+            ids[^1] = SepId;
+            types.AsSpan(firstSegment).Fill(1);
+            return new EncodedPair(ids, types, keepFirst < first.Length || keepSecond < second.Length);
+        }
+        finally
+        {
+            TokenizerScratch.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// Writes a sentence pair as [CLS] first [SEP] second [SEP] into <paramref name="inputIds"/> (its length is the
+    /// token limit, at least 3) and its token types (0 up to the first [SEP], then 1) into
+    /// <paramref name="tokenTypeIds"/> (at least as long). Returns the number of ids written; the rest is left untouched.
+    /// An empty second text encodes the first alone, as in <see cref="EncodePair"/>.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The tokenizer.json this tokenizer came from has a pair template other than BERT's.</exception>
+    public int EncodePairInto(ReadOnlySpan<char> text, ReadOnlySpan<char> textPair, Span<long> inputIds, Span<long> tokenTypeIds, out bool truncated)
+    {
+        int budget = PairPieceBudget(inputIds.Length);
+        if (tokenTypeIds.Length < inputIds.Length)
+        {
+            throw new ArgumentException("tokenTypeIds must be at least as long as inputIds.", nameof(tokenTypeIds));
+        }
+
+        if (textPair.IsEmpty)
+        {
+            int written = EncodeInto(text, inputIds, out truncated);
+            tokenTypeIds[..written].Clear();
+            return written;
+        }
+
+        var scratch = TokenizerScratch.Rent();
+        try
+        {
+            EncodePairPieces(text, textPair, scratch, out var first, out var second);
+            var (keepFirst, keepSecond) = PairTruncation.LongestFirst(first.Length, second.Length, budget);
+            truncated = keepFirst < first.Length || keepSecond < second.Length;
+            int firstSegment = keepFirst + 2;
+            int length = firstSegment + keepSecond + 1;
+            inputIds[0] = ClsId;
+            for (int i = 0; i < keepFirst; i++)
+            {
+                inputIds[i + 1] = first[i];
+            }
+
+            inputIds[firstSegment - 1] = SepId;
+            for (int i = 0; i < keepSecond; i++)
+            {
+                inputIds[firstSegment + i] = second[i];
+            }
+
+            inputIds[length - 1] = SepId;
+            tokenTypeIds[..firstSegment].Clear();
+            tokenTypeIds[firstSegment..length].Fill(1);
+            return length;
+        }
+        finally
+        {
+            TokenizerScratch.Return(scratch);
+        }
+    }
+
+    /// <summary>Why this tokenizer cannot encode pairs (its tokenizer.json's pair template), or null when it can.</summary>
+    public string? PairUnsupportedReason { get; }
+
+    // longest_first needs both texts' full piece counts (which side is longer decides a tie's odd piece), so pairs
+    // are encoded to the end; the first text's pieces wait in their own buffer while the second is encoded.
+    private void EncodePairPieces(ReadOnlySpan<char> text, ReadOnlySpan<char> textPair, TokenizerScratch scratch, out ReadOnlySpan<int> first, out ReadOnlySpan<int> second)
+    {
+        if (PairUnsupportedReason is { } reason)
+        {
+            throw new NotSupportedException(reason);
+        }
+
+        var pieces = EncodePieces(text, int.MaxValue, scratch);
+        var kept = scratch.FirstSegmentIds(pieces.Length)[..pieces.Length];
+        pieces.CopyTo(kept);
+        first = kept;
+        second = EncodePieces(textPair, int.MaxValue, scratch);
+    }
+
+    private static int PairPieceBudget(int? maxTokens)
+    {
+        if (maxTokens is not int max)
+        {
+            return int.MaxValue;
+        }
+
+        if (max < 3)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxTokens), max, "maxTokens must be at least 3 for a pair: it counts [CLS] and both [SEP].");
+        }
+
+        return max - 3;
     }
 
     private static int PieceBudget(int? maxTokens)

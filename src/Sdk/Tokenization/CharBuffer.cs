@@ -156,15 +156,22 @@ internal sealed class TokenizerScratch
 
     private int[] _pieceIds = new int[256];
 
+    private int[] _firstSegmentIds = [];
+
     /// <summary>A buffer of at least <paramref name="length"/> word-piece ids.</summary>
-    public Span<int> PieceIds(int length)
+    public Span<int> PieceIds(int length) => Grow(ref _pieceIds, length);
+
+    /// <summary>Where a pair keeps its first text's pieces while the second is encoded into <see cref="PieceIds"/>.</summary>
+    public Span<int> FirstSegmentIds(int length) => Grow(ref _firstSegmentIds, length);
+
+    private static int[] Grow(ref int[] buffer, int length)
     {
-        if (_pieceIds.Length < length)
+        if (buffer.Length < length)
         {
-            _pieceIds = new int[Math.Max(length, _pieceIds.Length * 2)];
+            buffer = new int[Math.Max(Math.Max(length, 256), buffer.Length * 2)];
         }
 
-        return _pieceIds;
+        return buffer;
     }
 
     public static TokenizerScratch Rent()
@@ -195,6 +202,11 @@ internal sealed class TokenizerScratch
         if (scratch._pieceIds.Length > KeepCapacity)
         {
             scratch._pieceIds = new int[256];
+        }
+
+        if (scratch._firstSegmentIds.Length > KeepCapacity)
+        {
+            scratch._firstSegmentIds = [];
         }
 
         t_cached = scratch;

@@ -43,6 +43,12 @@ public sealed record WordPieceTokenizerJson
     /// <summary>The token the post-processor puts last (TemplateProcessing <c>single</c> or BertProcessing <c>sep</c>).</summary>
     public string SepToken { get; init; } = "[SEP]";
 
+    /// <summary>
+    /// Why the post-processor's pair template is not BERT's [CLS] $A:0 [SEP]:0 $B:1 [SEP]:1 (as a sentence, for an error
+    /// message), or null when it is. Such a tokenizer still encodes single texts.
+    /// </summary>
+    public string? PairTemplateProblem { get; init; }
+
     /// <summary>The normaliser switches as fastbert's tokenizer settings.</summary>
     public TokenizerSettings Settings => new(Lowercase, StripAccents, HandleChineseChars);
 
@@ -107,6 +113,8 @@ public sealed record WordPieceTokenizerJson
             var normalizer = RequireTyped(root, "normalizer", "BertNormalizer");
             RequireTyped(root, "pre_tokenizer", "BertPreTokenizer");
             var (cls, sep) = ReadSpecialTokens(root, vocabulary);
+            var processor = root.GetProperty("post_processor");
+            string? pairProblem = TypeOf(processor) == "TemplateProcessing" ? PairTemplateProblem(processor, cls, sep) : null;
 
             return new WordPieceTokenizerJson
             {
@@ -120,6 +128,7 @@ public sealed record WordPieceTokenizerJson
                 Lowercase = Bool(normalizer, "lowercase", "normalizer.lowercase") ?? true,
                 ClsToken = cls,
                 SepToken = sep,
+                PairTemplateProblem = pairProblem,
             };
         }
 
@@ -221,6 +230,32 @@ public sealed record WordPieceTokenizerJson
 
             return (cls, SpecialTokenId(processor, cls), sep, SpecialTokenId(processor, sep));
         }
+
+        private static string? PairTemplateProblem(JsonElement processor, string cls, string sep)
+        {
+            var pair = processor.TryGetProperty("pair", out var p) ? p : default;
+            bool isBert = pair.ValueKind == JsonValueKind.Array && pair.GetArrayLength() == 5
+                && IsTemplateToken(pair[0], cls, 0) && IsSequence(pair[1], "A", 0) && IsTemplateToken(pair[2], sep, 0)
+                && IsSequence(pair[3], "B", 1) && IsTemplateToken(pair[4], sep, 1);
+            if (isBert)
+            {
+                return null;
+            }
+
+            string shown = pair.ValueKind == JsonValueKind.Undefined ? "(none)" : pair.GetRawText();
+            return $"has a TemplateProcessing post_processor whose \"pair\" template is {Shorten(shown)}; fastbert encodes a sentence pair as \"{cls} $A:0 {sep}:0 $B:1 {sep}:1\" (BERT's). Use the model's standard BERT tokenizer.json or its vocab.txt.";
+        }
+
+        private static bool IsTemplateToken(JsonElement piece, string token, int typeId) =>
+            TryTemplateToken(piece, out string found) && found == token && TypeId(piece, "SpecialToken") == typeId;
+
+        private static bool IsSequence(JsonElement piece, string name, int typeId) =>
+            piece.ValueKind == JsonValueKind.Object && piece.TryGetProperty("Sequence", out var sequence)
+            && sequence.ValueKind == JsonValueKind.Object && sequence.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+            && id.GetString() == name && TypeId(piece, "Sequence") == typeId;
+
+        private static int? TypeId(JsonElement piece, string kind) =>
+            piece.GetProperty(kind).TryGetProperty("type_id", out var typeId) && typeId.TryGetInt32(out int value) ? value : null;
 
         private static bool TryTemplateToken(JsonElement piece, out string token)
         {
