@@ -62,6 +62,18 @@ public abstract partial class BertClassifier<TLabel> : ITextClassifier<TLabel>, 
     }
 
     /// <summary>
+    /// Why the model chose its label for <paramref name="text"/>: each word's and word piece's contribution to the
+    /// predicted label's probability, by occlusion (see <see cref="TextExplanation"/> for what a word is and how
+    /// truncation is handled). All occluded variants run batched, so a 30-word text costs one batched call.
+    /// </summary>
+    public Explanation<TLabel> Explain(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var explanation = _model.Explain(text);
+        return new Explanation<TLabel>(ToPrediction(explanation.Prediction), explanation.Words);
+    }
+
+    /// <summary>
     /// Classifies one text on a thread-pool thread: the inference is CPU work and runs as <see cref="Predict"/> does,
     /// under <see cref="Task.Run(Action, CancellationToken)"/>. It frees the calling thread (a UI or request thread);
     /// it neither batches concurrent calls nor stops a running inference, and <paramref name="cancellationToken"/> only

@@ -211,6 +211,13 @@ public sealed class BertModel : IDisposable
     }
 
     /// <summary>
+    /// Explains the prediction for one text by occlusion: each word's and word piece's contribution to the predicted
+    /// label's probability (see <see cref="TextExplanation"/>). The variants run batched; deterministic for a model.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model is multi-label.</exception>
+    public TextExplanation Explain(string text) => OcclusionExplainer.Explain(this, text);
+
+    /// <summary>
     /// Classifies many texts. Texts are sorted by token count and cut into batches of at most MaxBatchSize whose
     /// padding stays small, each padded only to its own longest member; results come back in input order.
     /// </summary>

@@ -40,6 +40,7 @@ public sealed class BertTextTokenizer
 
     private readonly WordPieceEncoder _wordPiece;
     private readonly BasicTokenizer _basic;
+    private readonly IReadOnlyList<string> _tokens;
 
     private BertTextTokenizer(BertVocabulary vocabulary, TokenizerSettings settings, string continuingSubwordPrefix = "##", string? pairUnsupportedReason = null)
     {
@@ -56,6 +57,7 @@ public sealed class BertTextTokenizer
             SpecialTokens.Select(t => new SpecialWord(t, vocabulary.Ids.ContainsKey(t) ? t : UnkToken)));
 
         _wordPiece = new WordPieceEncoder(vocabulary.Ids, UnkId, continuingSubwordPrefix);
+        _tokens = vocabulary.Lines;
     }
 
     /// <summary>The normalisation switches in use.</summary>
@@ -409,6 +411,12 @@ public sealed class BertTextTokenizer
 
         return max - 3;
     }
+
+    /// <summary>The text's words (see <see cref="TextWords"/>), lazily, left to right.</summary>
+    internal IEnumerable<TextWord> SplitWords(string text) => TextWords.Split(text, Settings.TokenizeChineseChars, SpecialTokens);
+
+    /// <summary>The vocabulary entry of an id, e.g. "##ner".</summary>
+    internal string TokenText(int id) => _tokens[id];
 
     private static int PieceBudget(int? maxTokens)
     {
