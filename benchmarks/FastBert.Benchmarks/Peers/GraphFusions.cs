@@ -6,7 +6,7 @@ namespace FastBert.Benchmarks.Peers;
 
 /// <summary>
 /// `fusions`: what ONNX Runtime's optimiser makes of fastbert's fp32 and int8 exports of the seeded TinyBERT-shaped
-/// checkpoint — the node counts by operator before and after optimisation (ORT_ENABLE_EXTENDED and ORT_ENABLE_ALL,
+/// checkpoint (and the fp32 export in the other graph form) — the node counts by operator before and after optimisation (ORT_ENABLE_EXTENDED and ORT_ENABLE_ALL,
 /// written out with SessionOptions.OptimizedModelFilePath), with the transformer fusions named first.
 /// </summary>
 internal static class GraphFusions
@@ -27,13 +27,14 @@ internal static class GraphFusions
         try
         {
             var models = PeerModels.Create(root, messages: 1);
-            foreach (var (name, folder) in new[] { ("fp32", models.Fp32), ("int8", models.Int8) })
+            var otherForm = $"fp32, {PeerModels.OtherForm.ToString().ToLowerInvariant()} form";
+            foreach (var (name, folder) in new[] { ("fp32", models.Fp32), ("int8", models.Int8), (otherForm, models.OtherFormFp32) })
             {
                 var source = Path.Combine(folder, "model.onnx");
                 var stages = new List<(string Stage, IReadOnlyDictionary<string, int> Counts)> { ("exported", OnnxOperatorCounts.Read(source)) };
                 foreach (var level in new[] { GraphOptimizationLevel.ORT_ENABLE_EXTENDED, GraphOptimizationLevel.ORT_ENABLE_ALL })
                 {
-                    var optimized = Path.Combine(root, $"{name}-{level}.onnx");
+                    var optimized = Path.Combine(root, $"{name.Replace(", ", "-", StringComparison.Ordinal).Replace(' ', '-')}-{level}.onnx");
                     using (var options = new SessionOptions { GraphOptimizationLevel = level, OptimizedModelFilePath = optimized })
                     using (new InferenceSession(source, options))
                     {

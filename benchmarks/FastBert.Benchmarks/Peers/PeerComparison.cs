@@ -27,6 +27,7 @@ internal static class PeerComparison
     {
         var rounds = 4;
         var threadsStudy = false;
+        var forms = false;
         for (var i = 1; i < args.Length; i++)
         {
             if (args[i] == "--rounds" && i + 1 < args.Length)
@@ -37,9 +38,13 @@ internal static class PeerComparison
             {
                 threadsStudy = true;
             }
+            else if (args[i] == "--forms")
+            {
+                forms = true;
+            }
             else
             {
-                Console.Error.WriteLine($"usage: {Command} [--rounds N] [--threads-study]   (unknown argument '{args[i]}')");
+                Console.Error.WriteLine($"usage: {Command} [--rounds N] [--threads-study] [--forms]   (unknown argument '{args[i]}')");
                 return 1;
             }
         }
@@ -77,6 +82,12 @@ internal static class PeerComparison
                 runners.Add(($"{Int8}, 1 thread", models.Int8, () => Self("fastbert", models.Int8, models.TextsFile, "1")));
                 runners.Add(($"{Fp32}, no spinning", models.Fp32, () => Self("fastbert", models.Fp32, models.TextsFile, protocol.Threads.ToString(CultureInfo.InvariantCulture), "nospin")));
                 runners.Add(($"{Int8}, no spinning", models.Int8, () => Self("fastbert", models.Int8, models.TextsFile, protocol.Threads.ToString(CultureInfo.InvariantCulture), "nospin")));
+            }
+
+            // --forms: the fp32 row again in the graph form that is not the default.
+            if (forms)
+            {
+                runners.Add(($"{Fp32}, {PeerModels.OtherForm.ToString().ToLowerInvariant()} form", models.OtherFormFp32, () => Self("fastbert", models.OtherFormFp32, models.TextsFile)));
             }
 
             Console.WriteLine($"model.onnx: fp32 {Mb(PeerModels.ModelBytes(models.Fp32))} MB, int8 {Mb(PeerModels.ModelBytes(models.Int8))} MB; {protocol.Messages} held-out SMS messages, median {MedianTokens(models)} tokens");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastBert.Models.Export;
+using FastBert.Models.Onnx;
 using FastBert.Models.Quantization;
 using FastBert.Tests;
 
@@ -13,13 +14,19 @@ namespace FastBert.Benchmarks.Peers;
 /// </summary>
 internal sealed record PeerModels(string Root, string Fp32, string Int8, string TransformersJsRoot, string TransformersJsName, string TextsFile)
 {
+    /// <summary>The fp32 export in the graph form that is not the default (for side-by-side form comparisons).</summary>
+    public string OtherFormFp32 => Path.Combine(Root, "fastbert-fp32-other-form");
+
     public const int Seed = 20241124;
+
+    public static OnnxGraphForm OtherForm => OnnxExporter.DefaultForm == OnnxGraphForm.Standard ? OnnxGraphForm.Fused : OnnxGraphForm.Standard;
 
     public static PeerModels Create(string root, int messages)
     {
         var checkpoint = RandomTinyBert.Write(Path.Combine(root, "checkpoint"), Seed);
         var fp32 = Path.Combine(root, "fastbert-fp32");
         OnnxExporter.Export(checkpoint, fp32);
+        OnnxExporter.Export(checkpoint, Path.Combine(root, "fastbert-fp32-other-form"), new ExportOptions { Form = OtherForm });
         var int8 = Path.Combine(root, "fastbert-int8");
         var quantized = Int8Quantizer.Quantize(new QuantizeRequest { Source = checkpoint, OutputDirectory = int8 });
         if (!quantized.Accepted)
