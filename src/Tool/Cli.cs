@@ -21,6 +21,7 @@ public static class Cli
         {
             TokenizeCommand.Create(),
             PredictCommand.Create(),
+            ExplainCommand.Create(),
             ExportCommand.Create(),
             EvaluateCommand.Create(),
             BenchmarkCommand.Create(),
