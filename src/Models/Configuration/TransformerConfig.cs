@@ -57,6 +57,9 @@ public sealed record TransformerConfig
 
     public int NumLabels => Id2Label.Count;
 
+    /// <summary>config.json's <c>problem_type</c>: single-label (softmax) unless it says multi_label_classification.</summary>
+    public ClassificationProblem Problem { get; init; } = ClassificationProblem.SingleLabel;
+
     public required int PadTokenId { get; init; }
 
     /// <summary>The raw <c>architectures</c> (e.g. <c>BertForSequenceClassification</c>); empty when absent.</summary>
@@ -124,6 +127,7 @@ public sealed record TransformerConfig
                 HiddenAct = ReadActivation(distil ? "activation" : "hidden_act"),
                 EmbeddingSize = modelType == ModelType.Electra ? json.Int("embedding_size", defaultValue: hidden, min: 1, max: ConfigJson.Limits.HiddenSize) : hidden,
                 Id2Label = json.LabelsOrDefault(),
+                Problem = json.Problem(),
                 PadTokenId = json.Int("pad_token_id", defaultValue: 0, min: 0, nullable: true),
                 Architectures = architectures,
                 SourcePath = json.Path,

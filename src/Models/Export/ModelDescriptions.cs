@@ -22,6 +22,7 @@ public static class ModelDescriptions
             SourceWeights = sourceWeights,
             SourceDirectory = sourceDirectory,
             Source = sourceDirectory,
+            Problem = config.Problem == ClassificationProblem.MultiLabel ? config.Problem.Name() : null,
             Quantization = quantization,
             Files = FileHashes.OfFolder(folder, ModelDescription.FileName),
         };

@@ -72,6 +72,17 @@ public static class Int8Quantizer
         var config = TransformerConfig.Load(Path.Combine(checkpointDirectory, ModelFolder.ConfigFile));
         CheckpointTokenizer.Verify(checkpointDirectory, config);
 
+        var multiLabel = config.Problem == ClassificationProblem.MultiLabel;
+        if (request.Examples is not null && multiLabel)
+        {
+            throw new ArgumentException($"{config.SourcePath} says problem_type {ClassificationProblems.MultiLabelConfigName}: pass the examples' label sets as MultiLabelExamples, not Examples.", nameof(request));
+        }
+
+        if (request.MultiLabelExamples is not null && !multiLabel)
+        {
+            throw new ArgumentException($"{config.SourcePath} is a single-label model: pass Examples, not MultiLabelExamples.", nameof(request));
+        }
+
         if (request.Examples is { } examples)
         {
             for (var i = 0; i < examples.Count; i++)
@@ -81,6 +92,22 @@ public static class Int8Quantizer
                     throw new ArgumentException($"Examples[{i}] has label {examples[i].Label}, outside 0..{config.NumLabels - 1} (the model's {config.NumLabels} labels).", nameof(request));
                 }
             }
+        }
+
+        if (request.MultiLabelExamples is { } sets)
+        {
+            for (var i = 0; i < sets.Count; i++)
+            {
+                if (sets[i].Labels.Any(l => l < 0 || l >= config.NumLabels))
+                {
+                    throw new ArgumentException($"MultiLabelExamples[{i}] has a label index outside 0..{config.NumLabels - 1} (the model's {config.NumLabels} labels).", nameof(request));
+                }
+            }
+        }
+
+        if (request.Thresholds is { } given && (given.Count != config.NumLabels || given.Any(t => !(t is >= 0 and <= 1))))
+        {
+            throw new ArgumentException($"Thresholds: {given.Count} values for the model's {config.NumLabels} labels; give one probability in [0, 1] per label.", nameof(request));
         }
 
         var work = Path.Combine(scratch, $"quantize-{Guid.NewGuid():N}");
@@ -189,16 +216,25 @@ public static class Int8Quantizer
             throw new ArgumentException("MaxAccuracyDrop and MinArgmaxAgreement must be numbers.", nameof(request));
         }
 
-        if (request.Examples is { Count: 0 })
+        if (request.Examples is { Count: 0 } || request.MultiLabelExamples is { Count: 0 })
         {
             throw new ArgumentException("Examples is empty: pass labelled examples, or null to write the int8 model without an accuracy check.", nameof(request));
+        }
+
+        if (request.Examples is not null && request.MultiLabelExamples is not null)
+        {
+            throw new ArgumentException("Pass Examples (single-label model) or MultiLabelExamples (multi-label model), not both.", nameof(request));
         }
     }
 
     private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 
-    /// <summary>How one model did on the examples, against the labels and the fp32 reference.</summary>
-    private sealed record Outcome(int Correct, int Agreeing, double MeanKl, int[] Predictions, float[][] Probabilities);
+    /// <summary>
+    /// How one model did on the examples, against the labels and the fp32 reference. <see cref="Score"/> is accuracy
+    /// (multi-label: micro F1), <see cref="Agreement"/> the share of argmaxes (multi-label: of (example, label)
+    /// decisions) equal to fp32's.
+    /// </summary>
+    private sealed record Outcome(double Score, double Agreement, double MeanKl, int[] Predictions, bool[][] Decisions, float[][] Probabilities, MultiLabelMetrics? MultiLabel);
 
     /// <summary>One quantize run: weights cached once, one folder per evaluated layout under the work folder.</summary>
     private sealed class Session
@@ -214,6 +250,10 @@ public static class Int8Quantizer
         private readonly List<QuantizationAttempt> _attempts = [];
         private readonly List<string> _texts;
         private readonly List<int> _labels;
+        private readonly List<IReadOnlyList<int>> _labelSets;
+        private readonly bool _multiLabel;
+        private readonly float[] _thresholds;
+        private readonly bool _recordThresholds;
         private Outcome? _reference;
         private int _folders;
 
@@ -235,13 +275,42 @@ public static class Int8Quantizer
                 return tensor;
             };
             _linears = QuantizationPlan.LinearLayers(config);
-            _texts = request.Examples?.Select(e => e.Text).ToList() ?? [];
+            _multiLabel = config.Problem == ClassificationProblem.MultiLabel;
+            _texts = request.Examples?.Select(e => e.Text).ToList() ?? request.MultiLabelExamples?.Select(e => e.Text).ToList() ?? [];
             _labels = request.Examples?.Select(e => e.Label).ToList() ?? [];
+            _labelSets = request.MultiLabelExamples?.Select(e => e.Labels).ToList() ?? [];
+            (_thresholds, _recordThresholds) = ResolveThresholds(request, config, checkpointDirectory);
         }
 
         public string? AcceptedFolder { get; private set; }
 
         private int Count => _texts.Count;
+
+        private bool HasExamples => _request.Examples is not null || _request.MultiLabelExamples is not null;
+
+        private string ScoreName => _multiLabel ? "micro F1" : "accuracy";
+
+        private string AgreementName => _multiLabel ? "decision agreement" : "argmax agreement";
+
+        // The request's thresholds, else those in the source's model.json (an exported folder, or the checkpoint's own), else 0.5.
+        private static (float[] Thresholds, bool Record) ResolveThresholds(QuantizeRequest request, TransformerConfig config, string checkpointDirectory)
+        {
+            if (config.Problem != ClassificationProblem.MultiLabel)
+            {
+                return ([], false);
+            }
+
+            if (request.Thresholds is { } given)
+            {
+                return (given.ToArray(), true);
+            }
+
+            var recorded = ModelDescription.TryReadFrom(request.Source)?.Thresholds ?? ModelDescription.TryReadFrom(checkpointDirectory)?.Thresholds;
+            var thresholds = config.Id2Label
+                .Select(label => recorded is not null && recorded.TryGetValue(label, out var t) ? (float)t : ClassificationProblems.DefaultThreshold)
+                .ToArray();
+            return (thresholds, recorded is not null);
+        }
 
         public QuantizeResult Run()
         {
@@ -249,11 +318,11 @@ public static class Int8Quantizer
             var fp32 = BuildOnnx(_config, _read, plan: null);
             var fp32Size = fp32.LongLength;
             var all = Plan([]);
-            if (_request.Examples is null)
+            if (!HasExamples)
             {
                 var folder = WriteModel("int8", all);
                 var reason = $"Written without an accuracy check: no examples were given. {Layout(all)}";
-                return Accept(folder, all, fp32Size, accuracyInt8: null, agreement: null, reason, []);
+                return Accept(folder, all, fp32Size, null, reason, []);
             }
 
             _request.Progress?.Report($"Evaluating fp32 on {Count} examples");
@@ -334,10 +403,10 @@ public static class Int8Quantizer
             _request.Progress?.Report($"Attempt {number}: {(kept.Count == 0 ? "all linear layers int8" : $"{kept.Count} of {_linears.Count} linear layers fp32")}");
             var folder = WriteModel($"attempt-{number}", plan);
             var outcome = Evaluate(folder);
-            var (accuracy, drop, agreement) = Figures(outcome);
-            var pass = drop <= _request.MaxAccuracyDrop + Tolerance && agreement >= _request.MinArgmaxAgreement - Tolerance;
-            _attempts.Add(new QuantizationAttempt(number, kept, accuracy, drop, agreement, pass));
-            _request.Progress?.Report($"  accuracy {F(accuracy)} (drop {F(drop)}), argmax agreement {F(agreement)}: {(pass ? "within budget" : "over budget")}");
+            var drop = _reference!.Score - outcome.Score;
+            var pass = drop <= _request.MaxAccuracyDrop + Tolerance && outcome.Agreement >= _request.MinArgmaxAgreement - Tolerance;
+            _attempts.Add(AttemptRecord(number, kept, outcome.Score, drop, outcome.Agreement, pass));
+            _request.Progress?.Report($"  {ScoreName} {F(outcome.Score)} (drop {F(drop)}), {AgreementName} {F(outcome.Agreement)}: {(pass ? "within budget" : "over budget")}");
             if (!pass)
             {
                 Discard(folder);
@@ -346,6 +415,11 @@ public static class Int8Quantizer
 
             return (folder, outcome, true);
         }
+
+        private QuantizationAttempt AttemptRecord(int number, IReadOnlyList<string> kept, double score, double drop, double agreement, bool pass) =>
+            _multiLabel
+                ? new QuantizationAttempt(number, kept, null, null, null, pass) { MicroF1 = score, MicroF1Drop = drop, DecisionAgreement = agreement }
+                : new QuantizationAttempt(number, kept, score, drop, agreement, pass);
 
         private List<LinearSensitivity> MeasureSensitivity()
         {
@@ -356,7 +430,7 @@ public static class Int8Quantizer
                 var folder = WriteModel($"probe-{layer.Replace('/', '_')}", Plan(_linears.Where(l => l != layer)));
                 var outcome = Evaluate(folder);
                 Discard(folder);
-                results.Add(new LinearSensitivity(layer, outcome.MeanKl, outcome.Agreeing / (double)Count));
+                results.Add(new LinearSensitivity(layer, outcome.MeanKl, outcome.Agreement));
             }
 
             // Stable: ties keep graph order.
@@ -365,61 +439,85 @@ public static class Int8Quantizer
 
         private QuantizeResult Accept(string folder, QuantizationPlan plan, long fp32Size, Outcome outcome, IReadOnlyList<LinearSensitivity> sensitivity)
         {
-            var (accuracy, drop, agreement) = Figures(outcome);
-            var reason = $"int8 accuracy {F(accuracy)} vs fp32 {F(Accuracy(_reference!))} (drop {F(drop)} ≤ {F(_request.MaxAccuracyDrop)}), argmax agreement {F(agreement)} ≥ {F(_request.MinArgmaxAgreement)} on {Count} examples. {Layout(plan)}";
-            return Accept(folder, plan, fp32Size, accuracy, agreement, reason, sensitivity);
+            var drop = _reference!.Score - outcome.Score;
+            var reason = $"int8 {ScoreName} {F(outcome.Score)} vs fp32 {F(_reference.Score)} (drop {F(drop)} ≤ {F(_request.MaxAccuracyDrop)}), {AgreementName} {F(outcome.Agreement)} ≥ {F(_request.MinArgmaxAgreement)} on {Count} examples{ThresholdNote}. {Layout(plan)}";
+            return Accept(folder, plan, fp32Size, outcome, reason, sensitivity);
         }
 
-        private QuantizeResult Accept(string folder, QuantizationPlan plan, long fp32Size, double? accuracyInt8, double? agreement, string reason, IReadOnlyList<LinearSensitivity> sensitivity)
+        private string ThresholdNote => _multiLabel ? $" ({_thresholds.Length * Count} (example, label) decisions at the model's thresholds)" : string.Empty;
+
+        private QuantizeResult Accept(string folder, QuantizationPlan plan, long fp32Size, Outcome? outcome, string reason, IReadOnlyList<LinearSensitivity> sensitivity)
         {
             var kept = KeptList(plan);
-            var description = ModelDescriptions.Create(_config, folder, _weightsFile, OnnxGraphForm.Standard, _checkpointDirectory, QuantizationName) with { KeptFp32 = kept };
+            var description = ModelDescriptions.Create(_config, folder, _weightsFile, OnnxGraphForm.Standard, _checkpointDirectory, QuantizationName) with
+            {
+                KeptFp32 = kept,
+                Thresholds = _recordThresholds ? _config.Id2Label.Select((label, i) => (label, i)).ToDictionary(p => p.label, p => (double)_thresholds[p.i], StringComparer.Ordinal) : null,
+            };
             description.Write(Path.Combine(folder, ModelDescription.FileName));
             AcceptedFolder = folder;
-            var summary = new QuantizationSummary(
+            var summary = Summary(new QuantizationSummary(
                 Accepted: true,
                 Reason: reason,
                 MaxAccuracyDrop: _request.MaxAccuracyDrop,
-                AccuracyFp32: _reference is null ? null : Accuracy(_reference),
-                AccuracyInt8: accuracyInt8,
-                ArgmaxAgreement: agreement,
+                AccuracyFp32: _multiLabel ? null : _reference?.Score,
+                AccuracyInt8: _multiLabel ? null : outcome?.Score,
+                ArgmaxAgreement: _multiLabel ? null : outcome?.Agreement,
                 Fp32SizeBytes: fp32Size,
                 Int8SizeBytes: new FileInfo(Path.Combine(folder, BertModel.ModelFileName)).Length,
                 KeptFp32: kept,
-                Attempts: _attempts.ToList());
+                Attempts: _attempts.ToList()), outcome);
             return new QuantizeResult(true, null, summary, description, sensitivity, TimeSpan.Zero);
         }
+
+        // The multi-label figures (and the budget's agreement bound, for both kinds) on top of the positional fields.
+        private QuantizationSummary Summary(QuantizationSummary summary, Outcome? int8) =>
+            _multiLabel
+                ? summary with
+                {
+                    Problem = ClassificationProblem.MultiLabel.Name(),
+                    MinAgreement = HasExamples ? _request.MinArgmaxAgreement : null,
+                    MicroF1Fp32 = _reference?.Score,
+                    MicroF1Int8 = int8?.Score,
+                    DecisionAgreement = int8?.Agreement,
+                    Thresholds = _thresholds,
+                }
+                : summary with { MinAgreement = HasExamples ? _request.MinArgmaxAgreement : null };
 
         private QuantizeResult Reject(long fp32Size, IReadOnlyList<LinearSensitivity> sensitivity)
         {
             // The unquantized layout: the fp32 reference itself, so its figures need no evaluation.
-            var fp32Accuracy = Accuracy(_reference!);
+            var fp32Score = _reference!.Score;
             var fp32Passes = 0 <= _request.MaxAccuracyDrop + Tolerance && 1 >= _request.MinArgmaxAgreement - Tolerance;
-            _attempts.Add(new QuantizationAttempt(_attempts.Count + 1, [.. _linears, QuantizationPlan.WordEmbeddings], fp32Accuracy, 0, 1, fp32Passes));
+            _attempts.Add(AttemptRecord(_attempts.Count + 1, [.. _linears, QuantizationPlan.WordEmbeddings], fp32Score, 0, 1, fp32Passes));
 
             var first = _attempts[0];
             var embeddingsOnly = _attempts[^2]; // every linear fp32, only the word embeddings int8
-            var budget = $"max accuracy drop {F(_request.MaxAccuracyDrop)}, min argmax agreement {F(_request.MinArgmaxAgreement)}";
+            var budget = $"max {ScoreName} drop {F(_request.MaxAccuracyDrop)}, min {AgreementName} {F(_request.MinArgmaxAgreement)}";
             var why = fp32Passes
                 ? "only the unquantized model meets it, and that is not an int8 model"
                 : "not even the unquantized fp32 model meets it (drop 0, agreement 1): the budget is unreachable";
-            var reason = $"No int8 layout met the budget ({budget}) on {Count} examples (fp32 accuracy {F(fp32Accuracy)}). "
-                + $"All linear layers int8: accuracy drop {F(first.AccuracyDrop ?? 0)}, argmax agreement {F(first.ArgmaxAgreement ?? 0)}; "
-                + $"every linear layer fp32 with only the word embeddings int8: drop {F(embeddingsOnly.AccuracyDrop ?? 0)}, agreement {F(embeddingsOnly.ArgmaxAgreement ?? 0)}; "
+            var reason = $"No int8 layout met the budget ({budget}) on {Count} examples{ThresholdNote} (fp32 {ScoreName} {F(fp32Score)}). "
+                + $"All linear layers int8: {ScoreName} drop {F(Drop(first))}, {AgreementName} {F(Agreement(first))}; "
+                + $"every linear layer fp32 with only the word embeddings int8: drop {F(Drop(embeddingsOnly))}, agreement {F(Agreement(embeddingsOnly))}; "
                 + $"{why}. Nothing was written.";
-            var summary = new QuantizationSummary(
+            var summary = Summary(new QuantizationSummary(
                 Accepted: false,
                 Reason: reason,
                 MaxAccuracyDrop: _request.MaxAccuracyDrop,
-                AccuracyFp32: fp32Accuracy,
+                AccuracyFp32: _multiLabel ? null : fp32Score,
                 AccuracyInt8: null,
                 ArgmaxAgreement: null,
                 Fp32SizeBytes: fp32Size,
                 Int8SizeBytes: null,
                 KeptFp32: [],
-                Attempts: _attempts.ToList());
+                Attempts: _attempts.ToList()), int8: null);
             return new QuantizeResult(false, null, summary, null, sensitivity, TimeSpan.Zero);
         }
+
+        private static double Drop(QuantizationAttempt attempt) => attempt.AccuracyDrop ?? attempt.MicroF1Drop ?? 0;
+
+        private static double Agreement(QuantizationAttempt attempt) => attempt.ArgmaxAgreement ?? attempt.DecisionAgreement ?? 0;
 
         private string Layout(QuantizationPlan plan)
         {
@@ -428,11 +526,6 @@ public static class Int8Quantizer
                 ? $"All {_linears.Count} linear layers and the word embeddings are int8."
                 : $"{_linears.Count - kept.Count} of {_linears.Count} linear layers and the word embeddings are int8; the most sensitive kept fp32: {string.Join(", ", kept)}.";
         }
-
-        private (double Accuracy, double Drop, double Agreement) Figures(Outcome outcome) =>
-            (Accuracy(outcome), (_reference!.Correct - outcome.Correct) / (double)Count, outcome.Agreeing / (double)Count);
-
-        private double Accuracy(Outcome outcome) => outcome.Correct / (double)Count;
 
         private string WriteModel(string name, QuantizationPlan plan) => WriteModel(name, BuildOnnx(_config, _read, plan));
 
@@ -453,14 +546,16 @@ public static class Int8Quantizer
             return folder;
         }
 
-        private Outcome Evaluate(string folder)
+        private Outcome Evaluate(string folder) => _multiLabel ? EvaluateMultiLabel(folder) : EvaluateSingleLabel(folder);
+
+        private Outcome EvaluateSingleLabel(string folder)
         {
             var evaluation = ModelEvaluator.Evaluate(folder, _request.Run, _texts, _labels, _request.IntraOpThreads);
             var predictions = evaluation.Predictions.ToArray();
             var probabilities = evaluation.Probabilities.ToArray();
             if (_reference is not { } reference)
             {
-                return new Outcome(evaluation.Correct, evaluation.Count, 0, predictions, probabilities);
+                return new Outcome(evaluation.Accuracy, 1, 0, predictions, [], probabilities, null);
             }
 
             int agreeing = 0;
@@ -471,7 +566,30 @@ public static class Int8Quantizer
                 kl += KlDivergence(reference.Probabilities[i], probabilities[i]);
             }
 
-            return new Outcome(evaluation.Correct, agreeing, kl / predictions.Length, predictions, probabilities);
+            return new Outcome(evaluation.Accuracy, agreeing / (double)Count, kl / predictions.Length, predictions, [], probabilities, null);
+        }
+
+        // Decisions at the request's thresholds: the candidate folders carry no model.json.
+        private Outcome EvaluateMultiLabel(string folder)
+        {
+            var options = _request.Run.ToModelOptions(_request.IntraOpThreads);
+            options.Thresholds = _thresholds;
+            using var model = BertModel.Load(folder, options);
+            var evaluation = MultiLabelModelEvaluator.Evaluate(model, _texts, _labelSets, _thresholds);
+            var probabilities = evaluation.Probabilities.ToArray();
+            if (_reference is not { } reference)
+            {
+                return new Outcome(evaluation.Metrics.Micro.F1, 1, 0, [], evaluation.Decisions, probabilities, evaluation.Metrics);
+            }
+
+            var comparison = MultiLabelComparisonCalculator.Compare("fp32", "int8", reference.MultiLabel!, evaluation.Metrics, reference.Decisions, evaluation.Decisions);
+            var kl = 0.0;
+            for (var i = 0; i < probabilities.Length; i++)
+            {
+                kl += BernoulliKlDivergence(reference.Probabilities[i], probabilities[i]);
+            }
+
+            return new Outcome(evaluation.Metrics.Micro.F1, comparison.DecisionAgreement, kl / probabilities.Length, [], evaluation.Decisions, probabilities, evaluation.Metrics);
         }
 
         private static double KlDivergence(float[] p, float[] q)
@@ -487,6 +605,18 @@ public static class Int8Quantizer
             }
 
             return Math.Max(sum, 0);
+        }
+
+        // Mean over labels of KL(Bernoulli(p) ‖ Bernoulli(q)): each sigmoid is its own two-class distribution.
+        private static double BernoulliKlDivergence(float[] p, float[] q)
+        {
+            var sum = 0.0;
+            for (var c = 0; c < p.Length; c++)
+            {
+                sum += KlDivergence([p[c], 1 - p[c]], [q[c], 1 - q[c]]);
+            }
+
+            return sum / p.Length;
         }
 
         private static void Discard(string folder)

@@ -22,10 +22,24 @@ public sealed record QuantizeRequest
     /// </summary>
     public IReadOnlyList<(string Text, int Label)>? Examples { get; init; }
 
-    /// <summary>Largest allowed accuracy loss (fp32 accuracy − int8 accuracy, a fraction). Default: 0.005.</summary>
+    /// <summary>
+    /// A multi-label model's labelled texts (config.json <c>problem_type: multi_label_classification</c>): each text
+    /// with its set of label indices (may be empty), given instead of <see cref="Examples"/>. The guard then compares
+    /// per-label decisions at <see cref="Thresholds"/>: <see cref="MaxAccuracyDrop"/> bounds the micro-F1 drop and
+    /// <see cref="MinArgmaxAgreement"/> the share of (example, label) decisions int8 makes as fp32 does.
+    /// </summary>
+    public IReadOnlyList<(string Text, IReadOnlyList<int> Labels)>? MultiLabelExamples { get; init; }
+
+    /// <summary>
+    /// A multi-label model's per-label thresholds, in output order; recorded in the int8 folder's model.json. Null:
+    /// the source folder's model.json thresholds, else 0.5 for every label.
+    /// </summary>
+    public IReadOnlyList<float>? Thresholds { get; init; }
+
+    /// <summary>Largest allowed accuracy loss (fp32 accuracy − int8 accuracy, a fraction; multi-label: micro-F1 loss). Default: 0.005.</summary>
     public double MaxAccuracyDrop { get; init; } = 0.005;
 
-    /// <summary>Smallest allowed share of examples whose int8 argmax equals the fp32 argmax. Default: 0.99.</summary>
+    /// <summary>Smallest allowed share of examples whose int8 argmax equals the fp32 argmax (multi-label: of (example, label) decisions unchanged). Default: 0.99.</summary>
     public double MinArgmaxAgreement { get; init; } = 0.99;
 
     /// <summary>One weight scale per output channel; false: one per tensor. Default: true.</summary>
@@ -67,7 +81,8 @@ public sealed record QuantizeResult(
 
 /// <summary>
 /// How much quantizing one linear layer alone (with the word embeddings int8, every other linear float32) moves the
-/// model away from float32 on the examples: mean KL(fp32 ‖ probe) of the class probabilities, and argmax agreement.
+/// model away from float32 on the examples: mean KL(fp32 ‖ probe) of the class probabilities, and argmax agreement
+/// (multi-label: the mean over labels of the Bernoulli KL of each sigmoid, and decision agreement).
 /// </summary>
 public sealed record LinearSensitivity(string Layer, double MeanKlDivergence, double ArgmaxAgreement);
 

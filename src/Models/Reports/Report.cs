@@ -191,7 +191,12 @@ public sealed record LatencyRun(
     double ItemsPerSecond,
     IReadOnlyList<double> LatenciesMs);
 
-/// <summary>What quantize did and why: the accepted layout, or the reason nothing was written.</summary>
+/// <summary>
+/// What quantize did and why: the accepted layout, or the reason nothing was written. A multi-label model's guard
+/// fills the micro-F1 and decision-agreement fields instead of the accuracy and argmax ones; its budget is then
+/// <see cref="MaxAccuracyDrop"/> read as the largest micro-F1 drop and <see cref="MinAgreement"/> as the smallest
+/// share of (example, label) decisions unchanged.
+/// </summary>
 public sealed record QuantizationSummary(
     bool Accepted,
     string Reason,
@@ -202,9 +207,34 @@ public sealed record QuantizationSummary(
     long Fp32SizeBytes,
     long? Int8SizeBytes,
     IReadOnlyList<string> KeptFp32,
-    IReadOnlyList<QuantizationAttempt> Attempts);
+    IReadOnlyList<QuantizationAttempt> Attempts)
+{
+    /// <summary><c>multi-label</c> when the guard compared per-label decisions; null for a single-label model.</summary>
+    public string? Problem { get; init; }
 
-public sealed record QuantizationAttempt(int Attempt, IReadOnlyList<string> KeptFp32, double? Accuracy, double? AccuracyDrop, double? ArgmaxAgreement, bool WithinBudget);
+    /// <summary>The smallest accepted agreement (argmax, or per-label decisions for multi-label); null when not recorded.</summary>
+    public double? MinAgreement { get; init; }
+
+    public double? MicroF1Fp32 { get; init; }
+
+    public double? MicroF1Int8 { get; init; }
+
+    /// <summary>Share of (example, label) decisions the int8 model makes as fp32 does, at <see cref="Thresholds"/>.</summary>
+    public double? DecisionAgreement { get; init; }
+
+    /// <summary>The per-label thresholds the multi-label guard decided with, in output order.</summary>
+    public IReadOnlyList<float>? Thresholds { get; init; }
+}
+
+/// <summary>One layout the guard evaluated; a multi-label model's attempt has the micro-F1 fields, not the accuracy ones.</summary>
+public sealed record QuantizationAttempt(int Attempt, IReadOnlyList<string> KeptFp32, double? Accuracy, double? AccuracyDrop, double? ArgmaxAgreement, bool WithinBudget)
+{
+    public double? MicroF1 { get; init; }
+
+    public double? MicroF1Drop { get; init; }
+
+    public double? DecisionAgreement { get; init; }
+}
 
 /// <summary>
 /// A fine-tuning run (<c>fastbert train</c>): settings, parameter counts and one entry per completed epoch. Also the

@@ -25,8 +25,8 @@ internal static class QuantizeCommand
         var data = DataOptions.Data(required: false);
         var indices = DataOptions.Indices();
         var format = DataOptions.Format();
-        var maxDrop = new Option<double>("--max-accuracy-drop") { Description = "Largest accepted accuracy drop vs float32 (0.005 = half a point).", DefaultValueFactory = _ => 0.005 };
-        var minAgreement = new Option<double>("--min-agreement") { Description = "Smallest accepted share of examples whose argmax equals float32's.", DefaultValueFactory = _ => 0.99 };
+        var maxDrop = new Option<double>("--max-accuracy-drop") { Description = "Largest accepted accuracy drop vs float32 (0.005 = half a point); multi-label models: micro-F1 drop.", DefaultValueFactory = _ => 0.005 };
+        var minAgreement = new Option<double>("--min-agreement") { Description = "Smallest accepted share of examples whose argmax equals float32's; multi-label models: of (example, label) decisions unchanged.", DefaultValueFactory = _ => 0.99 };
         var perChannel = new Option<bool>("--per-channel") { Description = "Per-output-channel weight scales (default true; false = one scale per matrix).", DefaultValueFactory = _ => true };
         var reduceRange = new Option<bool>("--reduce-range") { Description = "7-bit weights (±63), for CPUs without VNNI that saturate in int16 accumulation." };
         var json = new Option<FileInfo?>("--json") { Description = "Write the report contract (fastbert.report/v1) with the quantization summary." };
@@ -40,16 +40,25 @@ internal static class QuantizeCommand
             var source = parse.GetRequiredValue(model).FullName;
             ReportFiles.RequireFilePath(parse.GetValue(json), "--json");
             IReadOnlyList<(string Text, int Label)>? examples = null;
+            IReadOnlyList<(string Text, IReadOnlyList<int> Labels)>? multiLabelExamples = null;
             if (parse.GetValue(data) is { } dataFile)
             {
-                var labels = TransformerConfig.Load(Path.Combine(Int8Quantizer.ResolveCheckpoint(source), ModelFolder.ConfigFile)).Id2Label;
-                var dataset = LabelledDataReader.Read(dataFile.FullName, format.Read(parse), labels);
+                var config = TransformerConfig.Load(Path.Combine(Int8Quantizer.ResolveCheckpoint(source), ModelFolder.ConfigFile));
+                var multiLabel = config.Problem == ClassificationProblem.MultiLabel;
+                var dataset = LabelledDataReader.Read(dataFile.FullName, format.Read(parse) with { MultiLabel = multiLabel }, config.Id2Label);
                 if (parse.GetValue(indices) is { } indexFile)
                 {
                     dataset = dataset.Select(LabelledDataReader.ReadIndices(indexFile.FullName));
                 }
 
-                examples = dataset.Examples.Select(e => (e.Text, e.Label)).ToList();
+                if (multiLabel)
+                {
+                    multiLabelExamples = dataset.Examples.Select(e => (e.Text, e.LabelSet)).ToList();
+                }
+                else
+                {
+                    examples = dataset.Examples.Select(e => (e.Text, e.Label)).ToList();
+                }
             }
 
             var progress = new ConsoleProgress(parse.InvocationConfiguration.Error);
@@ -58,6 +67,7 @@ internal static class QuantizeCommand
                 Source = source,
                 OutputDirectory = parse.GetRequiredValue(output).FullName,
                 Examples = examples,
+                MultiLabelExamples = multiLabelExamples,
                 MaxAccuracyDrop = parse.GetValue(maxDrop),
                 MinArgmaxAgreement = parse.GetValue(minAgreement),
                 PerChannel = parse.GetValue(perChannel),
@@ -89,7 +99,11 @@ internal static class QuantizeCommand
         }
 
         io.Output.WriteLine(string.Create(c, $"Wrote {result.OutputDirectory}: int8 {s.Int8SizeBytes / 1048576.0:0.00} MB (fp32 {s.Fp32SizeBytes / 1048576.0:0.00} MB)"));
-        if (s.AccuracyFp32 is { } fp32 && s.AccuracyInt8 is { } int8)
+        if (s.MicroF1Fp32 is { } microFp32 && s.MicroF1Int8 is { } microInt8)
+        {
+            io.Output.WriteLine(string.Create(c, $"micro F1 fp32 {microFp32:0.0000}, int8 {microInt8:0.0000}, decision agreement {s.DecisionAgreement:0.0000}; kept float32: {(s.KeptFp32.Count == 0 ? "none" : string.Join(", ", s.KeptFp32))}"));
+        }
+        else if (s.AccuracyFp32 is { } fp32 && s.AccuracyInt8 is { } int8)
         {
             io.Output.WriteLine(string.Create(c, $"accuracy fp32 {fp32:0.0000}, int8 {int8:0.0000}, argmax agreement {s.ArgmaxAgreement:0.0000}; kept float32: {(s.KeptFp32.Count == 0 ? "none" : string.Join(", ", s.KeptFp32))}"));
         }
