@@ -29,9 +29,8 @@ public sealed class PackageTests
                 "analyzers/dotnet/cs/YamlDotNet.dll",
                 "tasks/net8.0/FastBert.Build.dll",
                 "tasks/net8.0/FastBert.Manifest.dll",
-                "tasks/net8.0/FastBert.Models.dll",
-                "tasks/net8.0/FastBert.Sdk.dll",
-                "tasks/net8.0/Microsoft.ML.Tokenizers.dll",
+                "tasks/net8.0/FastBert.Export.dll",
+                "tasks/net8.0/FastBert.Core.dll",
                 "tasks/net8.0/YamlDotNet.dll",
                 "tasks/net8.0/Google.Protobuf.dll",
                 "build/FastBert.Sdk.props",
@@ -41,10 +40,18 @@ public sealed class PackageTests
                 "buildTransitive/FastBert.Sdk.props",
                 "buildTransitive/FastBert.Sdk.targets",
                 "lib/net8.0/FastBert.Sdk.dll",
+                "lib/net8.0/FastBert.Core.dll",
             })
             {
                 Assert.Contains(expected, entries);
             }
+
+            // No edge back into the package: the tasks never carry the runtime library or the ORT-based pipeline.
+            Assert.DoesNotContain("tasks/net8.0/FastBert.Sdk.dll", entries);
+            Assert.DoesNotContain("tasks/net8.0/FastBert.Models.dll", entries);
+            Assert.DoesNotContain("tasks/net8.0/Microsoft.ML.OnnxRuntime.dll", entries);
+            using var nuspec = new StreamReader(archive.GetEntry("FastBert.Sdk.nuspec")!.Open());
+            Assert.DoesNotContain("FastBert.Core", nuspec.ReadToEnd(), StringComparison.Ordinal);
         }
 
         workspace.Write("Consumer.csproj", $"""

@@ -39,7 +39,7 @@ public static class Int8Quantizer
     public const string QuantizationName = "int8";
 
     /// <summary>How quantized linears are written by default: standard ONNX ops (measured as fast as the contrib op; see <see cref="QuantizedMatMulKind"/>).</summary>
-    public const QuantizedMatMulKind DefaultMatMul = QuantizedMatMulKind.MatMulInteger;
+    public const QuantizedMatMulKind DefaultMatMul = QuantizationPlan.DefaultMatMul;
 
     private const double Tolerance = 1e-12;
 

@@ -15,7 +15,7 @@ public static class ReportRenderer
 {
     public const string MarkdownFileName = "report.md";
     public const string HtmlFileName = "report.html";
-    public const string JsonFileName = "report.json";
+    public const string JsonFileName = OutputFolder.ReportFileName;
 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 

@@ -5,7 +5,7 @@ namespace FastBert.ModelFolders;
 /// <summary>
 /// Whether the labels an app declares (a manifest's <c>labels:</c>) fit the model: one label per output score, and
 /// when config.json names its labels, the same names in the same order. One rule for the build (an FB error at the
-/// manifest's <c>labels</c> line) and the runtime (a <see cref="ModelLoadException"/>), so the build catches what
+/// manifest's <c>labels</c> line) and the runtime (a <c>ModelLoadException</c>), so the build catches what
 /// the app would otherwise hit.
 /// </summary>
 public static partial class LabelAgreement

@@ -29,8 +29,11 @@ public sealed record QuantizationPlan
     /// <summary>Linear layers (e.g. <c>layer0/ffn_out</c>, see <see cref="LinearLayers"/>) kept float32.</summary>
     public IReadOnlySet<string> KeepFp32 { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>How quantized linears are written unless a request says otherwise.</summary>
+    public const QuantizedMatMulKind DefaultMatMul = QuantizedMatMulKind.MatMulInteger;
+
     /// <summary>How quantized linears are written; see <see cref="QuantizedMatMulKind"/>.</summary>
-    public QuantizedMatMulKind MatMul { get; init; } = Int8Quantizer.DefaultMatMul;
+    public QuantizedMatMulKind MatMul { get; init; } = DefaultMatMul;
 
     /// <summary>True when the linear layer <paramref name="name"/> is written int8.</summary>
     public bool Quantizes(string name) => !KeepFp32.Contains(name);

@@ -38,6 +38,9 @@ public sealed class OutputFolderException(string message, Exception? innerExcept
 /// </remarks>
 public sealed class OutputFolder : IDisposable
 {
+    /// <summary>The report a report, prepare or train output carries (also the stamp of a report folder).</summary>
+    public const string ReportFileName = "report.json";
+
     /// <summary>Test hook: the name of a step (<see cref="PausePoints"/>) at which to print a marker line to stderr and wait.</summary>
     public const string PauseVariable = "FASTBERT_TEST_PAUSE_AT";
 
@@ -200,9 +203,9 @@ public sealed class OutputFolder : IDisposable
     {
         OutputKind.Model => IsModelDescription(Path.Combine(folder, ModelFolder.DescriptionFile)),
         OutputKind.PreparedModel => IsModelDescription(Path.Combine(folder, ModelFolder.DescriptionFile))
-            || IsReport(Path.Combine(folder, Reports.ReportRenderer.JsonFileName), "prepare"),
+            || IsReport(Path.Combine(folder, ReportFileName), "prepare"),
         OutputKind.Training => HasJsonSchema(Path.Combine(folder, "train.json"), "fastbert.train/"),
-        OutputKind.Report => IsReport(Path.Combine(folder, Reports.ReportRenderer.JsonFileName), kind: null),
+        OutputKind.Report => IsReport(Path.Combine(folder, ReportFileName), kind: null),
         _ => false,
     };
 
@@ -267,7 +270,7 @@ public sealed class OutputFolder : IDisposable
     private static string StampName(OutputKind kind) => kind switch
     {
         OutputKind.Training => "train.json",
-        OutputKind.Report => Reports.ReportRenderer.JsonFileName,
+        OutputKind.Report => ReportFileName,
         _ => ModelFolder.DescriptionFile,
     };
 
