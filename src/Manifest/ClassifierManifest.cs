@@ -55,6 +55,12 @@ public sealed record ClassifierManifest(
     /// </summary>
     public bool MultiLabel { get; init; }
 
+    /// <summary>
+    /// <c>thresholds: tune</c> (multi-label only, needs <c>validate.data</c>): prepare sets each label's threshold to
+    /// the one with the best F1 on the validation data and records it in the lock file and model.json.
+    /// </summary>
+    public bool TuneThresholds { get; init; }
+
     /// <summary><c>validate:</c>, or <see langword="null"/> when the manifest has none (no validation data, no gates).</summary>
     public ValidateSettings? Validate { get; init; }
 

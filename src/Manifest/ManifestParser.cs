@@ -16,6 +16,8 @@ namespace FastBert.Manifest;
 /// labels: [ham, spam]               # model output order; required unless parsed with LabelsOptional (lock file)
 /// tokenizer: { maxTokens: 128, lowercase: true }   # optional
 /// quantize: { mode: int8, maxAccuracyDrop: 0.005 } # optional; mode none | int8, drop a fraction 0..1
+/// problem: multi-label              # optional; single-label (default) | multi-label
+/// thresholds: tune                  # optional, multi-label only; per label, the F1-best threshold on validate.data
 /// validate:                         # optional
 ///   data: data/sms-val.tsv          # required in validate; relative to the manifest
 ///   indices: data/held-out.txt      # optional; 0-based row indices
@@ -224,7 +226,7 @@ public static class ManifestParser
     {
         private static readonly string[] RootKeys =
         {
-            Keys.Classifier, Keys.Namespace, Keys.Model, Keys.Labels, Keys.Tokenizer, Keys.Quantize, Keys.Validate, Keys.Problem,
+            Keys.Classifier, Keys.Namespace, Keys.Model, Keys.Labels, Keys.Tokenizer, Keys.Quantize, Keys.Validate, Keys.Problem, Keys.Thresholds,
         };
 
         private static readonly string[] ModelKeys = { Keys.Source };
@@ -255,6 +257,7 @@ public static class ManifestParser
         private int? _maxTokens;
         private bool? _lowercase;
         private bool _multiLabel;
+        private ManifestSpan? _tuneThresholds;
         private QuantizeSettings _quantize = QuantizeSettings.Default;
         private ValidateSettings? _validate;
 
@@ -333,6 +336,9 @@ public static class ManifestParser
                         break;
                     case Keys.Problem:
                         ReadProblem(value);
+                        break;
+                    case Keys.Thresholds:
+                        ReadThresholds(value);
                         break;
                 }
             });
@@ -580,6 +586,17 @@ public static class ManifestParser
             }
 
             WrongType(value, "'problem'", "single-label or multi-label", "problem: multi-label");
+        }
+
+        private void ReadThresholds(YamlValue value)
+        {
+            if (value is YamlScalarValue { IsNull: false, Value: "tune" } scalar)
+            {
+                _tuneThresholds = Span(scalar);
+                return;
+            }
+
+            WrongType(value, "'thresholds'", "tune (per label, the threshold with the best F1 on validate.data)", "thresholds: tune");
         }
 
         private void ReadLowercase(YamlValue value)
@@ -911,6 +928,15 @@ public static class ManifestParser
                 Report(ManifestDiagnosticIds.ValueOutOfRange, "A multi-label manifest has at most " + MaxMultiLabelLabels + " labels (one bit each of the generated [Flags] enum), found " + _labels.Labels.Count + ". Use problem: single-label, or split the labels over several models.", _labelsSpan ?? ManifestSpan.DocumentStart);
             }
 
+            if (_tuneThresholds is { } tuneSpan && !_multiLabel)
+            {
+                Report(ManifestDiagnosticIds.ValueOutOfRange, "thresholds: tune applies to multi-label models (a threshold per label); add problem: multi-label, or remove thresholds.", tuneSpan);
+            }
+            else if (_tuneThresholds is { } span && _validate is null)
+            {
+                Report(ManifestDiagnosticIds.MissingKey, "thresholds: tune needs validation data to tune on: add validate: { data: <file> }, or remove thresholds.", span);
+            }
+
             // Text order (stable for problems at the same place), so output is deterministic and reads top-down.
             var diagnostics = _diagnostics.OrderBy(d => d.Span.StartIndex).ToEquatableArray();
             if (!diagnostics.IsEmpty
@@ -947,6 +973,7 @@ public static class ManifestParser
                 Quantize = _quantize,
                 Validate = _validate,
                 MultiLabel = _multiLabel,
+                TuneThresholds = _tuneThresholds is not null,
             };
             return new ManifestParseResult(_path, manifest, diagnostics) { LabelsMissing = _labelsMissing };
         }
@@ -967,6 +994,7 @@ public static class ManifestParser
         public const string MaxAccuracyDrop = "maxAccuracyDrop";
         public const string Validate = "validate";
         public const string Problem = "problem";
+        public const string Thresholds = "thresholds";
         public const string Data = "data";
         public const string Indices = "indices";
         public const string TextColumn = "textColumn";

@@ -8,7 +8,12 @@ namespace FastBert.ModelFolders;
 /// <param name="Examples">How many examples were scored.</param>
 /// <param name="Accuracy">The accuracy on those examples.</param>
 /// <param name="MacroF1">The macro-averaged F1 on those examples.</param>
-public sealed record ModelValidation(string Data, int Examples, double Accuracy, double MacroF1);
+/// <remarks>A multi-label model's <see cref="Accuracy"/> is its subset accuracy (the share of texts whose label set is exactly right), with <see cref="MicroF1"/> beside it.</remarks>
+public sealed record ModelValidation(string Data, int Examples, double Accuracy, double MacroF1)
+{
+    /// <summary>Multi-label models: micro-averaged F1 over every (text, label) decision; null for single-label.</summary>
+    public double? MicroF1 { get; init; }
+}
 
 /// <summary>
 /// model.json: what a model folder written by fastbert holds — architecture, labels, ONNX input names, position

@@ -32,6 +32,12 @@ public sealed record LockFile
 
     public required IReadOnlyList<string> Labels { get; init; }
 
+    /// <summary><c>multi-label</c> for a multi-label manifest; null (single-label) otherwise.</summary>
+    public string? Problem { get; init; }
+
+    /// <summary>A multi-label model's decision threshold per label name (tuned with <c>thresholds: tune</c>, else 0.5 each).</summary>
+    public IReadOnlyDictionary<string, double>? Thresholds { get; init; }
+
     public required LockQuantization Quantization { get; init; }
 
     public LockValidation? Validation { get; init; }
@@ -77,5 +83,11 @@ public sealed record LockFile
 
 public sealed record LockQuantization(string Mode, double? MaxAccuracyDrop, IReadOnlyList<string>? KeptFp32);
 
-/// <summary>Deterministic validation figures (latency varies per machine and stays in the report, not the lock).</summary>
-public sealed record LockValidation(string Data, int Examples, double Accuracy, double MacroF1);
+/// <summary>
+/// Deterministic validation figures (latency varies per machine and stays in the report, not the lock). A multi-label
+/// model's <see cref="Accuracy"/> is its subset accuracy, with <see cref="MicroF1"/> beside it.
+/// </summary>
+public sealed record LockValidation(string Data, int Examples, double Accuracy, double MacroF1)
+{
+    public double? MicroF1 { get; init; }
+}

@@ -80,7 +80,7 @@ public static class ModelPreparer
         {
             try
             {
-                dataset = LabelledDataReader.Read(dataPath, new DataReadOptions { TextColumn = settings.TextColumn, LabelColumn = settings.LabelColumn }, labels);
+                dataset = LabelledDataReader.Read(dataPath, new DataReadOptions { TextColumn = settings.TextColumn, LabelColumn = settings.LabelColumn, MultiLabel = settings.MultiLabel }, labels);
             }
             catch (Exception ex) when (ex is DataFormatException or IOException or UnauthorizedAccessException)
             {
@@ -105,8 +105,10 @@ public static class ModelPreparer
         var modelFolder = Path.Combine(output.ScratchDirectory, "model");
         Directory.CreateDirectory(modelFolder);
 
-        // 4. Export, or quantize (which exports and guards itself).
+        // 4. Export, or quantize (which exports and guards itself). Tuned thresholds come from the fp32 model, so the
+        //    int8 guard decides with the thresholds the app will run with.
         QuantizationSummary? quantization = null;
+        float[]? thresholds = null;
         if (settings.QuantizeMode == "int8")
         {
             // A folder with both a checkpoint and a model.onnx quantizes from the checkpoint's float32 weights.
@@ -117,16 +119,38 @@ public static class ModelPreparer
                     settings.QuantizeLocation));
             }
 
+            var checkpointDirectory = Int8Quantizer.ResolveCheckpoint(sourceDirectory);
+            var configProblem = TransformerConfig.Load(Path.Combine(checkpointDirectory, ModelFolder.ConfigFile)).Problem;
+            if (settings.MultiLabel != (configProblem == ClassificationProblem.MultiLabel))
+            {
+                var problem = settings.MultiLabel ? ClassificationProblem.MultiLabel : ClassificationProblem.SingleLabel;
+                return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.PrepareFailed,
+                    $"the manifest says problem: {problem.Name()} but {Path.Combine(checkpointDirectory, ModelFolder.ConfigFile)} says problem_type {configProblem.ConfigName()}; int8 quantization guards the model config.json describes. Make them agree (problem_type {problem.ConfigName()} in config.json, or the manifest's problem).",
+                    settings.QuantizeLocation));
+            }
+
+            if (settings.TuneThresholds && dataset is not null)
+            {
+                var fp32Folder = Path.Combine(output.ScratchDirectory, "fp32-thresholds");
+                Directory.CreateDirectory(fp32Folder);
+                progress?.Report("Exporting fp32 to tune thresholds");
+                OnnxExporter.ExportInto(checkpointDirectory, fp32Folder, new ExportOptions());
+                thresholds = TuneThresholds(settings, fp32Folder, dataset);
+                Directory.Delete(fp32Folder, recursive: true);
+            }
+
             var request = new QuantizeRequest
             {
                 Source = sourceDirectory,
                 OutputDirectory = modelFolder,
-                Examples = dataset?.Examples.Select(e => (e.Text, e.Label)).ToList(),
+                Examples = settings.MultiLabel ? null : dataset?.Examples.Select(e => (e.Text, e.Label)).ToList(),
+                MultiLabelExamples = settings.MultiLabel ? dataset?.Examples.Select(e => (e.Text, e.LabelSet)).ToList() : null,
+                Thresholds = thresholds,
                 MaxAccuracyDrop = settings.MaxAccuracyDrop,
                 Run = settings.Run,
                 Progress = progress,
             };
-            var quantized = Int8Quantizer.QuantizeInto(request, Int8Quantizer.ResolveCheckpoint(sourceDirectory), modelFolder, output.ScratchDirectory);
+            var quantized = Int8Quantizer.QuantizeInto(request, checkpointDirectory, modelFolder, output.ScratchDirectory);
             quantization = quantized.Summary;
             if (!quantized.Accepted)
             {
@@ -143,16 +167,23 @@ public static class ModelPreparer
             CopyReadyModel(sourceDirectory, modelFolder);
         }
 
+        if (settings.TuneThresholds && dataset is not null && thresholds is null && failures.Count == 0)
+        {
+            thresholds = TuneThresholds(settings, modelFolder, dataset);
+        }
+
         // 5. Validate and report: the report always, the model files (with model.json, the stamp) only when every gate passed.
         var report = failures.Count == 0 && dataset is not null
-            ? Validate(settings, modelFolder, dataset, quantization, failures)
+            ? Validate(settings, modelFolder, dataset, quantization, thresholds, failures)
             : new Report { Kind = "prepare", CreatedUtc = DateTimeOffset.UtcNow, Command = Command(settings), Machine = MachineDescription.Current(), Quantization = quantization };
         File.WriteAllText(Path.Combine(output.Directory, ReportRenderer.JsonFileName), report.ToJson() + "\n");
         File.WriteAllText(Path.Combine(output.Directory, ReportRenderer.MarkdownFileName), MarkdownReportWriter.Write([report]));
         File.WriteAllText(Path.Combine(output.Directory, ReportRenderer.HtmlFileName), HtmlReportWriter.Write([report]));
+        var validation = ValidationFigures(report);
+        ModelDescription? description = null;
         if (failures.Count == 0)
         {
-            RecordProvenance(modelFolder, settings, commit, report.Evaluations.FirstOrDefault());
+            description = RecordProvenance(modelFolder, settings, commit, validation, thresholds);
             foreach (var file in Directory.GetFiles(modelFolder))
             {
                 File.Move(file, Path.Combine(output.Directory, Path.GetFileName(file)));
@@ -164,15 +195,16 @@ public static class ModelPreparer
         LockFile? lockFile = null;
         if (failures.Count == 0)
         {
-            var evaluation = report.Evaluations.FirstOrDefault();
             lockFile = new LockFile
             {
                 Source = settings.Source,
                 ResolvedCommit = commit,
                 Files = files,
                 Labels = labels,
+                Problem = settings.MultiLabel ? ClassificationProblem.MultiLabel.Name() : null,
+                Thresholds = settings.MultiLabel ? description!.Thresholds ?? labels.ToDictionary(l => l, _ => (double)ClassificationProblems.DefaultThreshold, StringComparer.Ordinal) : null,
                 Quantization = new LockQuantization(settings.QuantizeMode, settings.QuantizeMode == "int8" ? settings.MaxAccuracyDrop : null, quantization?.KeptFp32),
-                Validation = evaluation is null ? null : new LockValidation(Path.GetFileName(evaluation.Data.Path), evaluation.Data.Examples, Math.Round(evaluation.Metrics.Accuracy, 6), Math.Round(evaluation.Metrics.Macro.F1, 6)),
+                Validation = validation is null ? null : new LockValidation(validation.Data, validation.Examples, validation.Accuracy, validation.MacroF1) { MicroF1 = validation.MicroF1 },
             };
             lockFile.WriteIfChanged(lockPath);
         }
@@ -189,25 +221,60 @@ public static class ModelPreparer
         return new PrepareResult(true, output.Target, [], reportHtml, lockFile);
     }
 
-    private static Report Validate(PrepareSettings settings, string modelFolder, LabelledDataset dataset, QuantizationSummary? quantization, List<PrepareFailure> failures)
+    // Per label, the F1-best threshold of the fp32 model in folder on the validation data.
+    private static float[] TuneThresholds(PrepareSettings settings, string folder, LabelledDataset dataset)
+    {
+        settings.Progress?.Report($"Tuning per-label thresholds on {dataset.Count} examples from {dataset.Path}");
+        var options = settings.Run.ToModelOptions();
+        options.Problem = ClassificationProblem.MultiLabel;
+        using var model = BertModel.Load(folder, options);
+        var probabilities = model.ClassifyBatch(dataset.Texts).Select(r => r.Probabilities).ToList();
+        return ThresholdTuner.Tune(dataset.LabelSets, probabilities, model.Info.LabelNames.Count);
+    }
+
+    private static Report Validate(PrepareSettings settings, string modelFolder, LabelledDataset dataset, QuantizationSummary? quantization, float[]? thresholds, List<PrepareFailure> failures)
     {
         settings.Progress?.Report($"Validating on {dataset.Count} examples from {dataset.Path}");
-        using var model = BertModel.Load(modelFolder, settings.Run.ToModelOptions());
-        var metrics = ModelEvaluator.Evaluate(model, dataset.Texts, dataset.Labels).Metrics;
+        var options = settings.Run.ToModelOptions();
+        if (settings.MultiLabel)
+        {
+            options.Problem = ClassificationProblem.MultiLabel;
+            options.Thresholds = thresholds;
+        }
+
+        using var model = BertModel.Load(modelFolder, options);
         var modelRef = new ModelRef(settings.ModelName, settings.OutputDirectory, new FileInfo(model.Info.ModelFile).Length, Quantization: settings.QuantizeMode);
-        var evaluation = new Evaluation(modelRef, new DataRef(dataset.Path, dataset.Count), metrics);
+        var data = new DataRef(dataset.Path, dataset.Count);
         var benchmarks = new List<BenchmarkResult>();
         var c = CultureInfo.InvariantCulture;
         var see = $" — see {Path.Combine(settings.OutputDirectory, ReportRenderer.HtmlFileName)}";
 
-        if (settings.MinAccuracy is { } minAccuracy && metrics.Accuracy < minAccuracy.Threshold)
+        // Multi-label: validate.minAccuracy gates micro F1 (over every (text, label) decision), minMacroF1 the per-label mean.
+        Evaluation? evaluation = null;
+        MultiLabelEvaluation? multiLabel = null;
+        double accuracy, macroF1;
+        string accuracyName;
+        if (settings.MultiLabel)
         {
-            failures.Add(new PrepareFailure(ManifestDiagnosticIds.AccuracyGate, string.Create(c, $"accuracy {metrics.Accuracy:0.0000} is below validate.minAccuracy {minAccuracy.Threshold}{see}"), minAccuracy.Location));
+            var metrics = MultiLabelModelEvaluator.Evaluate(model, dataset.Texts, dataset.LabelSets).Metrics;
+            multiLabel = new MultiLabelEvaluation(modelRef, data, metrics);
+            (accuracy, macroF1, accuracyName) = (metrics.Micro.F1, metrics.Macro.F1, "micro F1");
+        }
+        else
+        {
+            var metrics = ModelEvaluator.Evaluate(model, dataset.Texts, dataset.Labels).Metrics;
+            evaluation = new Evaluation(modelRef, data, metrics);
+            (accuracy, macroF1, accuracyName) = (metrics.Accuracy, metrics.Macro.F1, "accuracy");
         }
 
-        if (settings.MinMacroF1 is { } minF1 && metrics.Macro.F1 < minF1.Threshold)
+        if (settings.MinAccuracy is { } minAccuracy && accuracy < minAccuracy.Threshold)
         {
-            failures.Add(new PrepareFailure(ManifestDiagnosticIds.MacroF1Gate, string.Create(c, $"macro F1 {metrics.Macro.F1:0.0000} is below validate.minMacroF1 {minF1.Threshold}{see}"), minF1.Location));
+            failures.Add(new PrepareFailure(ManifestDiagnosticIds.AccuracyGate, string.Create(c, $"{accuracyName} {accuracy:0.0000} is below validate.minAccuracy {minAccuracy.Threshold}{see}"), minAccuracy.Location));
+        }
+
+        if (settings.MinMacroF1 is { } minF1 && macroF1 < minF1.Threshold)
+        {
+            failures.Add(new PrepareFailure(ManifestDiagnosticIds.MacroF1Gate, string.Create(c, $"macro F1 {macroF1:0.0000} is below validate.minMacroF1 {minF1.Threshold}{see}"), minF1.Location));
         }
 
         if (settings.MaxP95LatencyMs is { } maxP95)
@@ -236,7 +303,8 @@ public static class ModelPreparer
             CreatedUtc = DateTimeOffset.UtcNow,
             Command = Command(settings),
             Machine = MachineDescription.Current(),
-            Evaluations = [evaluation],
+            Evaluations = evaluation is null ? [] : [evaluation],
+            MultiLabelEvaluations = multiLabel is null ? [] : [multiLabel],
             Benchmarks = benchmarks,
             Quantization = quantization,
         };
@@ -244,7 +312,7 @@ public static class ModelPreparer
 
     // model.json says where the prepared model came from and what it passed; a ready ONNX folder from another
     // exporter gets one here, since model.json is the build's stamp.
-    private static void RecordProvenance(string modelFolder, PrepareSettings settings, string? commit, Evaluation? evaluation)
+    private static ModelDescription RecordProvenance(string modelFolder, PrepareSettings settings, string? commit, ModelValidation? validation, float[]? thresholds)
     {
         var path = Path.Combine(modelFolder, ModelDescription.FileName);
         var description = File.Exists(path)
@@ -255,12 +323,34 @@ public static class ModelPreparer
             Source = settings.Source,
             Revision = commit,
             Quantization = settings.QuantizeMode == "int8" ? description.Quantization : null,
-            Validation = evaluation is null
-                ? null
-                : new ModelValidation(Path.GetFileName(evaluation.Data.Path), evaluation.Data.Examples, Math.Round(evaluation.Metrics.Accuracy, 6), Math.Round(evaluation.Metrics.Macro.F1, 6)),
+            Problem = settings.MultiLabel ? ClassificationProblem.MultiLabel.Name() : description.Problem,
+            Thresholds = thresholds is null
+                ? description.Thresholds
+                : description.Labels.Select((label, i) => (label, i)).ToDictionary(p => p.label, p => (double)thresholds[p.i], StringComparer.Ordinal),
+            Validation = validation,
             Files = FileHashes.OfFolder(modelFolder, ModelDescription.FileName),
         };
         description.Write(path);
+        return description;
+    }
+
+    // The gates' deterministic figures for model.json and the lock (multi-label: subset accuracy as accuracy, plus micro F1).
+    private static ModelValidation? ValidationFigures(Report report)
+    {
+        if (report.Evaluations.FirstOrDefault() is { } e)
+        {
+            return new ModelValidation(Path.GetFileName(e.Data.Path), e.Data.Examples, Math.Round(e.Metrics.Accuracy, 6), Math.Round(e.Metrics.Macro.F1, 6));
+        }
+
+        if (report.MultiLabelEvaluations.FirstOrDefault() is { } m)
+        {
+            return new ModelValidation(Path.GetFileName(m.Data.Path), m.Data.Examples, Math.Round(m.Metrics.SubsetAccuracy, 6), Math.Round(m.Metrics.Macro.F1, 6))
+            {
+                MicroF1 = Math.Round(m.Metrics.Micro.F1, 6),
+            };
+        }
+
+        return null;
     }
 
     /// <summary>Copies a runnable folder into fastbert's layout: its ONNX file (model.onnx or onnx/model.onnx) becomes model.onnx.</summary>

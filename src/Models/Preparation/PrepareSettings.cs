@@ -36,6 +36,12 @@ public sealed record PrepareSettings
     /// <summary>How the app runs the model; every gate and the int8 guard measure with these.</summary>
     public RunSettings Run => new(MaxTokens, Lowercase);
 
+    /// <summary>Manifest <c>problem: multi-label</c>: data holds label sets, gates and the int8 guard read per-label decisions.</summary>
+    public bool MultiLabel { get; init; }
+
+    /// <summary>Manifest <c>thresholds: tune</c>: each label's threshold maximises its F1 on the validation data (fp32 model).</summary>
+    public bool TuneThresholds { get; init; }
+
     /// <summary>"none" or "int8".</summary>
     public string QuantizeMode { get; init; } = "none";
 

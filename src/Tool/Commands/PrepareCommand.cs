@@ -103,6 +103,8 @@ internal static class PrepareCommand
             LabelsLocation = At(manifest.LabelsSpan ?? ManifestSpan.DocumentStart),
             MaxTokens = manifest.MaxTokens,
             Lowercase = manifest.Lowercase,
+            MultiLabel = manifest.MultiLabel,
+            TuneThresholds = manifest.TuneThresholds,
             QuantizeMode = manifest.Quantize.Mode == QuantizationMode.Int8 ? "int8" : "none",
             MaxAccuracyDrop = manifest.Quantize.MaxAccuracyDrop,
             QuantizeLocation = At(manifest.Quantize.ModeSpan ?? manifest.Quantize.Span ?? ManifestSpan.DocumentStart),
