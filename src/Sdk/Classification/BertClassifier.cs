@@ -74,10 +74,61 @@ public abstract partial class BertClassifier<TLabel> : ITextClassifier<TLabel>, 
     }
 
     /// <summary>
-    /// Classifies one text on a thread-pool thread: the inference is CPU work and runs as <see cref="Predict"/> does,
+    /// Classifies a sentence pair (premise and hypothesis, question and passage…) as [CLS] text [SEP] textPair [SEP]
+    /// with token types 0 then 1, truncated longest_first to the token limit as Hugging Face does. An empty
+    /// <paramref name="textPair"/> classifies <paramref name="text"/> alone (HF's <c>text_pair=""</c>).
+    /// </summary>
+    public Prediction<TLabel> Predict(string text, string textPair)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(textPair);
+        return ToPrediction(_model.Classify(text, textPair));
+    }
+
+    /// <summary>
+    /// Classifies many sentence pairs (<c>texts[i]</c> with <c>textPairs[i]</c>), batched as
+    /// <see cref="PredictBatch(IReadOnlyList{string})"/>. Results keep input order.
+    /// </summary>
+    public IReadOnlyList<Prediction<TLabel>> PredictBatch(IReadOnlyList<string> texts, IReadOnlyList<string> textPairs)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(textPairs);
+        for (var i = 0; i < textPairs.Count; i++)
+        {
+            _ = textPairs[i] ?? throw new ArgumentException($"textPairs[{i}] is null.", nameof(textPairs));
+        }
+
+        var results = _model.ClassifyBatch(texts, textPairs);
+        var predictions = new Prediction<TLabel>[results.Count];
+        for (var i = 0; i < predictions.Length; i++)
+        {
+            predictions[i] = ToPrediction(results[i]);
+        }
+
+        return predictions;
+    }
+
+    /// <summary>Classifies a sentence pair on a thread-pool thread (see <see cref="PredictAsync(string, CancellationToken)"/>).</summary>
+    public Task<Prediction<TLabel>> PredictAsync(string text, string textPair, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(textPair);
+        return Task.Run(() => Predict(text, textPair), cancellationToken);
+    }
+
+    /// <summary>Classifies many sentence pairs on a thread-pool thread (see <see cref="PredictAsync(string, CancellationToken)"/>).</summary>
+    public Task<IReadOnlyList<Prediction<TLabel>>> PredictBatchAsync(IReadOnlyList<string> texts, IReadOnlyList<string> textPairs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(textPairs);
+        return Task.Run(() => PredictBatch(texts, textPairs), cancellationToken);
+    }
+
+    /// <summary>
+    /// Classifies one text on a thread-pool thread: the inference is CPU work and runs as <see cref="Predict(string)"/> does,
     /// under <see cref="Task.Run(Action, CancellationToken)"/>. It frees the calling thread (a UI or request thread);
     /// it neither batches concurrent calls nor stops a running inference, and <paramref name="cancellationToken"/> only
-    /// cancels a call that has not started. For throughput, gather texts and call <see cref="PredictBatch"/>.
+    /// cancels a call that has not started. For throughput, gather texts and call <see cref="PredictBatch(IReadOnlyList{string})"/>.
     /// </summary>
     public Task<Prediction<TLabel>> PredictAsync(string text, CancellationToken cancellationToken = default)
     {
@@ -86,7 +137,7 @@ public abstract partial class BertClassifier<TLabel> : ITextClassifier<TLabel>, 
     }
 
     /// <summary>
-    /// Classifies many texts on a thread-pool thread, as <see cref="PredictBatch"/> does (see <see cref="PredictAsync"/>:
+    /// Classifies many texts on a thread-pool thread, as <see cref="PredictBatch(IReadOnlyList{string})"/> does (see <see cref="PredictAsync(string, CancellationToken)"/>:
     /// the token cancels only a call that has not started).
     /// </summary>
     public Task<IReadOnlyList<Prediction<TLabel>>> PredictBatchAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)

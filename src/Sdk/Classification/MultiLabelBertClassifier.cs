@@ -66,7 +66,7 @@ public abstract class MultiLabelBertClassifier<TLabel> : IMultiLabelTextClassifi
 
     /// <summary>
     /// Classifies one text on a thread-pool thread (<see cref="Task.Run(Action, CancellationToken)"/>), as
-    /// <see cref="BertClassifier{TLabel}.PredictAsync"/> does: no batching of concurrent calls; the token cancels only a
+    /// <see cref="BertClassifier{TLabel}.PredictAsync(string, CancellationToken)"/> does: no batching of concurrent calls; the token cancels only a
     /// call that has not started.
     /// </summary>
     public Task<MultiLabelPrediction<TLabel>> PredictAsync(string text, CancellationToken cancellationToken = default)

@@ -218,6 +218,18 @@ public sealed class BertModel : IDisposable
     public TextExplanation Explain(string text) => OcclusionExplainer.Explain(this, text);
 
     /// <summary>
+    /// Classifies a sentence pair (premise and hypothesis, query and passage…), encoded as [CLS] text [SEP] textPair
+    /// [SEP] with token types 0 then 1 and truncated <c>longest_first</c> to the token limit, as Hugging Face does.
+    /// An empty <paramref name="textPair"/> classifies <paramref name="text"/> alone (HF's <c>text_pair=""</c>).
+    /// </summary>
+    public ClassificationResult Classify(string text, string textPair)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(textPair);
+        return ClassifyBatch([text], [textPair])[0];
+    }
+
+    /// <summary>
     /// Classifies many texts. Texts are sorted by token count and cut into batches of at most MaxBatchSize whose
     /// padding stays small, each padded only to its own longest member; results come back in input order.
     /// </summary>
@@ -233,6 +245,56 @@ public sealed class BertModel : IDisposable
             encoded[i] = Tokenizer.Encode(text, Info.MaxTokens, out truncated[i]);
         }
 
+        return ClassifyEncoded(encoded, firstSegments: null, truncated);
+    }
+
+    /// <summary>
+    /// Classifies many texts, each alone or as a sentence pair with <c>textPairs[i]</c> (see
+    /// <see cref="Classify(string, string)"/>); a null <c>textPairs[i]</c> classifies <c>texts[i]</c> alone. Batched
+    /// as <see cref="ClassifyBatch(IReadOnlyList{string})"/>; results come back in input order.
+    /// </summary>
+    public IReadOnlyList<ClassificationResult> ClassifyBatch(IReadOnlyList<string> texts, IReadOnlyList<string?> textPairs)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(textPairs);
+        if (textPairs.Count != texts.Count)
+        {
+            throw new ArgumentException($"textPairs has {textPairs.Count} entries for {texts.Count} texts; give one per text (null for a text alone).", nameof(textPairs));
+        }
+
+        var count = texts.Count;
+        var encoded = new int[count][];
+        var firstSegments = new int[count];
+        var truncated = new bool[count];
+        for (var i = 0; i < count; i++)
+        {
+            var text = texts[i] ?? throw new ArgumentException($"texts[{i}] is null.", nameof(texts));
+            if (textPairs[i] is { } textPair)
+            {
+                var pair = Tokenizer.EncodePair(text, textPair, Info.MaxTokens);
+                encoded[i] = pair.InputIds;
+                truncated[i] = pair.Truncated;
+                firstSegments[i] = FirstSegmentLength(pair.TokenTypeIds);
+            }
+            else
+            {
+                encoded[i] = Tokenizer.Encode(text, Info.MaxTokens, out truncated[i]);
+                firstSegments[i] = encoded[i].Length;
+            }
+        }
+
+        return ClassifyEncoded(encoded, firstSegments, truncated);
+    }
+
+    private static int FirstSegmentLength(int[] tokenTypeIds)
+    {
+        var second = Array.IndexOf(tokenTypeIds, 1);
+        return second < 0 ? tokenTypeIds.Length : second;
+    }
+
+    private ClassificationResult[] ClassifyEncoded(int[][] encoded, int[]? firstSegments, bool[] truncated)
+    {
+        var count = encoded.Length;
         var order = new int[count];
         for (var i = 0; i < count; i++)
         {
@@ -248,14 +310,19 @@ public sealed class BertModel : IDisposable
             var size = NextBatchSize(encoded, order, start);
             var slice = new ArraySegment<int>(order, start, size);
             var batchIds = new int[size][];
+            var batchSegments = firstSegments is null ? null : new int[size];
             var batchTruncated = new bool[size];
             for (var j = 0; j < size; j++)
             {
                 batchIds[j] = encoded[slice[j]];
                 batchTruncated[j] = truncated[slice[j]];
+                if (batchSegments is not null)
+                {
+                    batchSegments[j] = firstSegments![slice[j]];
+                }
             }
 
-            RunBatch(batchIds, batchTruncated, slice, results);
+            RunBatch(batchIds, batchSegments, batchTruncated, slice, results);
             start += size;
         }
 
@@ -291,7 +358,20 @@ public sealed class BertModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tokenIds);
         var logits = new float[tokenIds.Count * _labelCount];
-        RunModel(tokenIds, logits);
+        RunModel(tokenIds, null, logits);
+        return logits;
+    }
+
+    /// <summary>
+    /// Runs the ONNX graph on already tokenized sentence pairs (<see cref="BertTextTokenizer.EncodePair"/>) and returns
+    /// the raw logits [rows, labels]. Each row's token types are 0 up to its first index of type 1, then 1; a model
+    /// without a token_type_ids input (DistilBERT) ignores them.
+    /// </summary>
+    public float[] ComputeLogits(IReadOnlyList<EncodedPair> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var logits = new float[pairs.Count * _labelCount];
+        RunModel(pairs.Select(p => p.InputIds).ToArray(), pairs.Select(p => FirstSegmentLength(p.TokenTypeIds)).ToArray(), logits);
         return logits;
     }
 
@@ -331,12 +411,12 @@ public sealed class BertModel : IDisposable
 
     private void LeaveCall() => Interlocked.Decrement(ref _callsInFlight);
 
-    private void RunBatch(IReadOnlyList<int[]> ids, bool[] truncated, IReadOnlyList<int> resultSlots, ClassificationResult[] results)
+    private void RunBatch(IReadOnlyList<int[]> ids, int[]? firstSegments, bool[] truncated, IReadOnlyList<int> resultSlots, ClassificationResult[] results)
     {
         var logits = ArrayPool<float>.Shared.Rent(ids.Count * _labelCount);
         try
         {
-            RunModel(ids, logits.AsSpan(0, ids.Count * _labelCount));
+            RunModel(ids, firstSegments, logits.AsSpan(0, ids.Count * _labelCount));
             for (var row = 0; row < ids.Count; row++)
             {
                 results[resultSlots[row]] = Result(logits.AsSpan(row * _labelCount, _labelCount), ids[row].Length, truncated[row]);
@@ -355,13 +435,14 @@ public sealed class BertModel : IDisposable
         return new ClassificationResult(Softmax.ArgMax(rowLogits), probabilities, rowLogits, tokenCount, truncated);
     }
 
-    // Pads to the longest row in pooled, pre-bound buffers and writes logits into the caller's span.
-    private void RunModel(IReadOnlyList<int[]> rows, Span<float> logits)
+    // Pads to the longest row in pooled, pre-bound buffers and writes logits into the caller's span. A row's ids from
+    // firstSegments[row] on are token type 1 (a pair's second text); null = every id is type 0.
+    private void RunModel(IReadOnlyList<int[]> rows, IReadOnlyList<int>? firstSegments, Span<float> logits)
     {
         EnterCall();
         try
         {
-            RunSession(rows, logits);
+            RunSession(rows, firstSegments, logits);
         }
         finally
         {
@@ -369,7 +450,7 @@ public sealed class BertModel : IDisposable
         }
     }
 
-    private void RunSession(IReadOnlyList<int[]> rows, Span<float> logits)
+    private void RunSession(IReadOnlyList<int[]> rows, IReadOnlyList<int>? firstSegments, Span<float> logits)
     {
         var batch = rows.Count;
         var sequence = 0;
@@ -399,7 +480,20 @@ public sealed class BertModel : IDisposable
                 mask[row.Length..].Clear();
             }
 
-            buffers.Run(_runOptions, batch, sequence);
+            var typed = _hasTokenTypeIds && firstSegments is not null && WriteSecondSegments(rows, firstSegments, buffers.TokenTypeIds, sequence);
+            try
+            {
+                buffers.Run(_runOptions, batch, sequence);
+            }
+            finally
+            {
+                if (typed)
+                {
+                    // Single texts rely on the token type buffer being all zeros.
+                    buffers.TokenTypeIds.AsSpan(0, batch * sequence).Clear();
+                }
+            }
+
             buffers.Logits.AsSpan(0, batch * _labelCount).CopyTo(logits);
         }
         finally
@@ -413,6 +507,23 @@ public sealed class BertModel : IDisposable
                 buffers.Dispose();
             }
         }
+    }
+
+    /// <summary>Marks each row's second segment as token type 1; false when no row has one (nothing written).</summary>
+    private static bool WriteSecondSegments(IReadOnlyList<int[]> rows, IReadOnlyList<int> firstSegments, long[] tokenTypeIds, int sequence)
+    {
+        var written = false;
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var start = firstSegments[r];
+            if (start < rows[r].Length)
+            {
+                tokenTypeIds.AsSpan(r * sequence + start, rows[r].Length - start).Fill(1);
+                written = true;
+            }
+        }
+
+        return written;
     }
 
     private static InferenceSession CreateSession(string modelFile, BertModelOptions options)

@@ -29,7 +29,7 @@ public sealed class BertModelOptions
     /// <summary>Whether ORT worker threads spin while waiting. Default: true.</summary>
     public bool AllowSpinning { get; set; } = true;
 
-    /// <summary>Texts per model call in <see cref="BertModel.ClassifyBatch"/>. Default: 32.</summary>
+    /// <summary>Texts per model call in <see cref="BertModel.ClassifyBatch(IReadOnlyList{string})"/>. Default: 32.</summary>
     public int MaxBatchSize { get; set; } = 32;
 
     /// <summary>Token limit including [CLS] and [SEP]. Default: the model's max_position_embeddings (512 for BERT).</summary>

@@ -5,8 +5,8 @@ using FastBert.Tool.Io;
 namespace FastBert.Tool.Commands;
 
 /// <summary>
-/// <c>fastbert predict --model DIR</c>: JSON lines in, one
-/// <c>{"label":"spam","index":1,"confidence":0.99,"probabilities":{"ham":0.01,"spam":0.99}}</c> per input line.
+/// <c>fastbert predict --model DIR</c>: JSON lines in (a text, or a sentence pair <c>{"text": ..., "text_pair": ...}</c>),
+/// one <c>{"label":"spam","index":1,"confidence":0.99,"probabilities":{"ham":0.01,"spam":0.99}}</c> per input line.
 /// A multi-label model (config.json problem_type multi_label_classification) prints
 /// <c>{"labels":["use::editing"],"probabilities":{"use::editing":0.91,…}}</c> instead: every label's sigmoid
 /// probability and the labels at or above their threshold. Contract: keep stable.
@@ -37,9 +37,9 @@ internal static class PredictCommand
         var output = new JsonLineOutput(io.Output);
 
         // Each answer is written as soon as its line arrives; only lines that are already waiting are batched.
-        foreach (var batch in JsonLineInput.ReadBatches(Cli.Input, MaxBatchSize))
+        foreach (var batch in JsonLineInput.ReadInputBatches(Cli.Input, MaxBatchSize))
         {
-            var results = model.ClassifyBatch(batch);
+            var results = Classify(model, batch);
             if (model.Info.Problem == ModelFolders.ClassificationProblem.MultiLabel)
             {
                 WriteMultiLabelResults(results, labels, model.Info.Thresholds, output);
@@ -52,6 +52,19 @@ internal static class PredictCommand
 
         output.Flush();
         return ExitCodes.Success;
+    }
+
+    // Single texts keep their own call, so a file without pairs runs exactly as before pairs existed.
+    private static IReadOnlyList<ClassificationResult> Classify(BertModel model, IReadOnlyList<InputLine> batch)
+    {
+        var texts = batch.Select(line => line.Text).ToArray();
+        if (batch.All(line => line.TextPair is null))
+        {
+            return model.ClassifyBatch(texts);
+        }
+
+        PairInput.Check(model.Tokenizer, model.Info.MaxTokens, "the token limit (--max-tokens)");
+        return model.ClassifyBatch(texts, batch.Select(line => line.TextPair).ToArray());
     }
 
     private static void WriteResults(IReadOnlyList<ClassificationResult> results, IReadOnlyList<string> labels, JsonLineOutput output)
