@@ -13,7 +13,7 @@ public sealed class Explanation<TLabel>
         Words = words;
     }
 
-    /// <summary>The prediction for the whole text, as <see cref="BertClassifier{TLabel}.Predict"/> returns it.</summary>
+    /// <summary>The prediction for the whole text, as <see cref="BertClassifier{TLabel}.Predict(string)"/> returns it.</summary>
     public Prediction<TLabel> Prediction { get; }
 
     /// <summary>The explained (predicted) label.</summary>

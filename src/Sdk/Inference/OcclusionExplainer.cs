@@ -5,7 +5,7 @@ namespace FastBert;
 
 /// <summary>
 /// Explains a single-label prediction by occlusion (see <see cref="TextExplanation"/>): the text is classified once
-/// as <see cref="BertModel.Classify"/> does, then every occluded variant runs in shared batches of up to
+/// as <see cref="BertModel.Classify(string)"/> does, then every occluded variant runs in shared batches of up to
 /// <see cref="RowsPerRun"/> rows, so a 30-word text costs one batched call. Only the model's inputs change, so it
 /// works for any exported or int8 model.
 /// </summary>

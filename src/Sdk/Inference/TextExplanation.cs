@@ -13,7 +13,7 @@ namespace FastBert;
 /// </para>
 /// <para>
 /// A word's contribution is P(label | text) − P(label | text with the word's characters replaced by one space): what
-/// <see cref="BertModel.Classify"/> gives for the text minus what it gives for the text without that word. Positive
+/// <see cref="BertModel.Classify(string)"/> gives for the text minus what it gives for the text without that word. Positive
 /// means the word pushed towards the predicted label. A word piece's contribution is the same difference with that one
 /// piece dropped from the token ids (for a one-piece word it equals the word's).
 /// </para>
@@ -32,7 +32,7 @@ public sealed class TextExplanation
         Words = words;
     }
 
-    /// <summary>The prediction for the whole text, exactly as <see cref="BertModel.Classify"/> returns it.</summary>
+    /// <summary>The prediction for the whole text, exactly as <see cref="BertModel.Classify(string)"/> returns it.</summary>
     public ClassificationResult Prediction { get; }
 
     /// <summary>The explained label: the predicted one.</summary>
