@@ -18,6 +18,9 @@ public enum OutputKind
 
     /// <summary>report: report.md, report.html and report.json.</summary>
     Report,
+
+    /// <summary>export --format triton|kserve: a model repository stamped by fastbert-repository.json.</summary>
+    ServingRepository,
 }
 
 /// <summary>Refused: the output folder overlaps an input, holds files fastbert did not write, or cannot be written.</summary>
@@ -206,6 +209,7 @@ public sealed class OutputFolder : IDisposable
             || IsReport(Path.Combine(folder, ReportFileName), "prepare"),
         OutputKind.Training => HasJsonSchema(Path.Combine(folder, "train.json"), "fastbert.train/"),
         OutputKind.Report => IsReport(Path.Combine(folder, ReportFileName), kind: null),
+        OutputKind.ServingRepository => HasJsonSchema(Path.Combine(folder, ServingRepository.StampFile), ServingRepository.SchemaPrefix),
         _ => false,
     };
 

@@ -7,7 +7,8 @@ namespace FastBert.Tool.Commands;
 
 /// <summary>
 /// <c>fastbert export &lt;checkpoint-dir&gt; --output &lt;dir&gt; [--form fused|standard] [--force] [--json]</c>: a Hugging Face
-/// checkpoint folder to model.onnx + tokenizer files + config.json + model.json, in pure C#.
+/// checkpoint folder to model.onnx + tokenizer files + config.json + model.json, in pure C#. With
+/// <c>--format triton|kserve</c> (from a checkpoint or a model folder): a model repository for Triton / KServe.
 /// </summary>
 internal static class ExportCommand
 {
@@ -18,6 +19,12 @@ internal static class ExportCommand
         var force = ForceOption.Create("model.json");
         var form = new Option<OnnxGraphForm>("--form") { Description = "Graph form: standard (plain ONNX ops that ONNX Runtime fuses at load; default, measured faster) or fused (ONNX Runtime contrib ops emitted directly).", DefaultValueFactory = _ => OnnxExporter.DefaultForm };
         var json = new Option<bool>("--json") { Description = "Print a machine-readable summary on stdout instead of progress lines." };
+        var format = new Option<string>("--format") { Description = "onnx (a model folder; default), triton (a Triton model repository: <output>/<name>/config.pbtxt and 1/model.onnx) or kserve (that repository plus inferenceservice.yaml).", DefaultValueFactory = _ => "onnx" };
+        format.AcceptOnlyFromAmong("onnx", "triton", "kserve");
+        var name = new Option<string?>("--name") { Description = "triton/kserve: the served model's name (default the model folder's name)." };
+        var maxBatch = new Option<int>("--max-batch-size") { Description = "triton/kserve: max_batch_size of Triton's dynamic batcher.", DefaultValueFactory = _ => 32 };
+        var threads = new Option<int>("--intra-op-threads") { Description = "triton/kserve: ONNX Runtime intra-op threads per model instance.", DefaultValueFactory = _ => 1 };
+        var storage = new Option<string?>("--storage-uri") { Description = "kserve: where the cluster finds the repository (s3://…, gs://…, pvc://…)." };
         var command = new Command("export", "Export a Hugging Face BERT / DistilBERT / ELECTRA checkpoint to ONNX.\nExample: fastbert export ./my-checkpoint --output ./my-model")
         {
             checkpoint,
@@ -25,8 +32,23 @@ internal static class ExportCommand
             form,
             force,
             json,
+            format,
+            name,
+            maxBatch,
+            threads,
+            storage,
         };
-        command.SetAction(parse => Run(parse.GetRequiredValue(checkpoint), parse.GetRequiredValue(output), parse.GetValue(form), parse.GetValue(force), parse.GetValue(json), parse.InvocationConfiguration));
+        command.SetAction(parse => parse.GetValue(format) is "triton" or "kserve"
+            ? RunServing(parse.GetRequiredValue(checkpoint), parse.GetRequiredValue(output), parse.GetValue(format) == "triton" ? ServingFormat.Triton : ServingFormat.KServe, new ServingRepositoryOptions
+            {
+                Name = parse.GetValue(name),
+                MaxBatchSize = parse.GetValue(maxBatch),
+                IntraOpThreads = parse.GetValue(threads),
+                StorageUri = parse.GetValue(storage),
+                Force = parse.GetValue(force),
+                Progress = new SynchronousProgress(parse.InvocationConfiguration.Error, parse.GetValue(json)),
+            }, parse.GetValue(json), parse.InvocationConfiguration)
+            : Run(parse.GetRequiredValue(checkpoint), parse.GetRequiredValue(output), parse.GetValue(form), parse.GetValue(force), parse.GetValue(json), parse.InvocationConfiguration));
         return command;
     }
 
@@ -51,6 +73,28 @@ internal static class ExportCommand
         {
             io.Output.WriteLine($"Exported {result.Model.Architecture} ({string.Join(", ", result.Model.Labels)}) to {result.OutputDirectory} in {result.Elapsed.TotalSeconds:0.00} s");
         }
+        return ExitCodes.Success;
+    }
+
+    private static int RunServing(DirectoryInfo source, DirectoryInfo output, ServingFormat format, ServingRepositoryOptions options, bool json, InvocationConfiguration io)
+    {
+        var result = ServingRepository.Write(source.FullName, output.FullName, format, options);
+        if (json)
+        {
+            io.Output.WriteLine(JsonSerializer.Serialize(new
+            {
+                output = result.Repository,
+                format = format == ServingFormat.Triton ? "triton" : "kserve",
+                name = result.Name,
+                labels = result.Labels,
+                files = result.Files,
+            }));
+        }
+        else
+        {
+            io.Output.WriteLine($"Wrote {(format == ServingFormat.Triton ? "a Triton" : "a KServe + Triton")} repository for {result.Name} ({string.Join(", ", result.Labels)}) to {result.Repository}");
+        }
+
         return ExitCodes.Success;
     }
 
