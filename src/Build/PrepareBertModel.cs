@@ -6,6 +6,7 @@ using FastBert.Models.Checkpoints;
 using FastBert.Models.Configuration;
 using FastBert.Models.Export;
 using FastBert.Models.Onnx;
+using FastBert.Models.Preparation;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -14,7 +15,7 @@ namespace FastBert.Build;
 /// <summary>
 /// Prepares one manifest's model into its intermediate folder. MSBuild runs it only when an input is newer than the
 /// stamp (the target's Inputs/Outputs), so it does no up-to-date check of its own. Engine <c>export</c>: the local
-/// checkpoint is exported to ONNX here, after its labels are checked against config.json. Engine <c>tool</c>:
+/// checkpoint is prepared here by <see cref="PlainModelPreparer"/>, the same steps <c>fastbert prepare</c> takes. Engine <c>tool</c>:
 /// <c>fastbert prepare</c> runs in its own process, found by <see cref="FastBertToolLocator"/>; its diagnostics (printed
 /// in MSBuild's canonical form) become this task's errors and warnings, so each problem is reported once, at its line.
 /// </summary>
@@ -77,19 +78,32 @@ public sealed class PrepareBertModel : Microsoft.Build.Utilities.Task, ICancelab
         var checks = new ModelChecks(Log);
         var checkpoint = manifest.ResolveModelDirectory()!;
         var output = Model.GetMetadata("OutputDirectory");
-        // A lock file written for a manifest without labels is picked up by _FastBertCollectPrepared.
-        var locks = new List<ITaskItem>();
+        var labels = manifest.LabelSource == LabelSource.Missing ? null : manifest.Labels.Select(l => l.Name).ToList();
         try
         {
-            // Labels first, against config.json: a mismatch must not leave a stamp that makes the next build skip it.
-            if (!checks.CheckLabels(manifest, checkpoint, locks))
+            if (labels is null && PreparationSteps.ResolveLabels(checkpoint, null).Labels is null)
             {
-                return false;
+                return true; // no labels anywhere: the source generator reports FB0004 at the manifest, once
             }
 
             Log.LogMessage(MessageImportance.High, "fastbert: exporting {0} to ONNX in {1}", checkpoint, output);
-            var exported = OnnxExporter.Export(checkpoint, output);
-            Log.LogMessage(MessageImportance.High, "fastbert: exported {0} ({1} labels) in {2} s", exported.Model.Architecture, exported.Model.Labels.Count, exported.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture));
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            var prepared = PlainModelPreparer.Prepare(new PlainPreparation
+            {
+                ManifestPath = manifest.Path,
+                Source = manifest.ModelSource,
+                SourceDirectory = checkpoint,
+                Labels = labels,
+                OutputDirectory = output,
+            });
+            if (!prepared.Succeeded)
+            {
+                var span = prepared.Key == PlainPreparationKey.Labels ? manifest.LabelsSpan ?? manifest.ModelSourceSpan : manifest.ModelSourceSpan;
+                checks.LogAtSource(manifest.Path, span, prepared.Code!, prepared.Message!);
+                return false;
+            }
+
+            Log.LogMessage(MessageImportance.High, "fastbert: exported {0} ({1} labels) in {2} s", checkpoint, prepared.Lock!.Labels.Count, stopwatch.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture));
         }
         catch (Exception ex) when (ex is ExportException or CheckpointFormatException or CheckpointSecurityException or ConfigException or InvalidDataException or IOException or UnauthorizedAccessException)
         {

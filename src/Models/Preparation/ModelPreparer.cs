@@ -65,13 +65,12 @@ public static class ModelPreparer
 
         // 2. Labels: the manifest's, else the checkpoint's id2label; the manifest's must fit the model.
         var contents = ModelFolder.Inspect(sourceDirectory);
-        var configLabels = File.Exists(Path.Combine(sourceDirectory, ModelFolder.ConfigFile))
-            ? TransformerConfig.Load(Path.Combine(sourceDirectory, ModelFolder.ConfigFile)).Id2Label
-            : null;
-        var labels = settings.Labels ?? configLabels ?? throw new InvalidDataException($"{sourceDirectory}: no labels in the manifest and no id2label in config.json. Write labels: [...] in the manifest.");
-        if (settings.Labels is not null && LabelAgreement.Problem(settings.Labels, configLabels, outputWidth: null) is { } labelProblem)
+        var resolution = PreparationSteps.ResolveLabels(sourceDirectory, settings.Labels);
+        if (resolution.Labels is not { } labels)
         {
-            return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.LabelMismatch, labelProblem, settings.LabelsLocation));
+            return Fail(settings, resolution.AtLabels
+                ? new PrepareFailure(ManifestDiagnosticIds.LabelMismatch, resolution.Problem!, settings.LabelsLocation)
+                : new PrepareFailure(ManifestDiagnosticIds.ModelUnreadable, resolution.Problem!, settings.SourceLocation));
         }
 
         // 3. Validation data (needed by the quantization guard too), reported at validate.data / validate.indices.
@@ -157,14 +156,10 @@ public static class ModelPreparer
                 failures.Add(new PrepareFailure(ManifestDiagnosticIds.QuantizationRefused, $"int8 quantization refused: {quantized.Summary.Reason}", settings.QuantizeLocation));
             }
         }
-        else if (contents == ModelFolderContents.Checkpoint)
-        {
-            progress?.Report($"Exporting {sourceDirectory} to ONNX");
-            OnnxExporter.ExportInto(Path.GetFullPath(sourceDirectory), modelFolder, new ExportOptions());
-        }
         else
         {
-            CopyReadyModel(sourceDirectory, modelFolder);
+            progress?.Report(contents == ModelFolderContents.Checkpoint ? $"Exporting {sourceDirectory} to ONNX" : $"Copying the ready model from {sourceDirectory}");
+            PreparationSteps.StageModel(sourceDirectory, modelFolder);
         }
 
         if (settings.TuneThresholds && dataset is not null && thresholds is null && failures.Count == 0)
@@ -183,11 +178,9 @@ public static class ModelPreparer
         ModelDescription? description = null;
         if (failures.Count == 0)
         {
-            description = RecordProvenance(modelFolder, settings, commit, validation, thresholds);
-            foreach (var file in Directory.GetFiles(modelFolder))
-            {
-                File.Move(file, Path.Combine(output.Directory, Path.GetFileName(file)));
-            }
+            description = PreparationSteps.RecordProvenance(modelFolder, settings.Source, commit, quantized: settings.QuantizeMode == "int8", validation,
+                problem: settings.MultiLabel ? ClassificationProblem.MultiLabel : null, thresholds);
+            PreparationSteps.Publish(modelFolder, output.Directory);
         }
 
         // The lock is an MSBuild input: it is written first, and the stamp (model.json) touched last, so that a
@@ -216,8 +209,7 @@ public static class ModelPreparer
             return new PrepareResult(false, output.Target, failures, reportHtml, null);
         }
 
-        // The stamp is the newest output: later than the lock file and every other input.
-        File.SetLastWriteTimeUtc(Path.Combine(output.Target, ModelDescription.FileName), DateTime.UtcNow);
+        PreparationSteps.Stamp(output.Target);
         return new PrepareResult(true, output.Target, [], reportHtml, lockFile);
     }
 
@@ -310,30 +302,6 @@ public static class ModelPreparer
         };
     }
 
-    // model.json says where the prepared model came from and what it passed; a ready ONNX folder from another
-    // exporter gets one here, since model.json is the build's stamp.
-    private static ModelDescription RecordProvenance(string modelFolder, PrepareSettings settings, string? commit, ModelValidation? validation, float[]? thresholds)
-    {
-        var path = Path.Combine(modelFolder, ModelDescription.FileName);
-        var description = File.Exists(path)
-            ? ModelDescription.Read(path)
-            : ModelDescriptions.ForReadyModel(TransformerConfig.Load(Path.Combine(modelFolder, ModelFolder.ConfigFile)), modelFolder);
-        description = description with
-        {
-            Source = settings.Source,
-            Revision = commit,
-            Quantization = settings.QuantizeMode == "int8" ? description.Quantization : null,
-            Problem = settings.MultiLabel ? ClassificationProblem.MultiLabel.Name() : description.Problem,
-            Thresholds = thresholds is null
-                ? description.Thresholds
-                : description.Labels.Select((label, i) => (label, i)).ToDictionary(p => p.label, p => (double)thresholds[p.i], StringComparer.Ordinal),
-            Validation = validation,
-            Files = FileHashes.OfFolder(modelFolder, ModelDescription.FileName),
-        };
-        description.Write(path);
-        return description;
-    }
-
     // The gates' deterministic figures for model.json and the lock (multi-label: subset accuracy as accuracy, plus micro F1).
     private static ModelValidation? ValidationFigures(Report report)
     {
@@ -351,25 +319,6 @@ public static class ModelPreparer
         }
 
         return null;
-    }
-
-    /// <summary>Copies a runnable folder into fastbert's layout: its ONNX file (model.onnx or onnx/model.onnx) becomes model.onnx.</summary>
-    private static void CopyReadyModel(string source, string destination)
-    {
-        Directory.CreateDirectory(destination);
-        if (ModelFolder.FindOnnx(source) is { } onnx)
-        {
-            OutputFiles.CopyWritable(onnx, Path.Combine(destination, ModelFolder.OnnxFile));
-        }
-
-        foreach (var name in ModelFolder.RuntimeFiles.Where(name => name != ModelFolder.OnnxFile))
-        {
-            var from = Path.Combine(source, name);
-            if (File.Exists(from))
-            {
-                OutputFiles.CopyWritable(from, Path.Combine(destination, name));
-            }
-        }
     }
 
     private static string DataProblem(string key, string path, Exception ex) => ex switch
