@@ -6,7 +6,7 @@ namespace FastBert.Models.Reports;
 /// <summary>
 /// Renders one or more reports as a single self-contained report.html: inline CSS and inline SVG charts only (no
 /// script, stylesheet, font, image or URL), system fonts. Holds the same tables as report.md plus loss and score
-/// curves per training run, a confusion-matrix heatmap and per-class bars per evaluation, a latency histogram per
+/// curves per training run, a confusion-matrix heatmap and per-class bars per evaluation, per-label bars per multi-label evaluation, a latency histogram per
 /// benchmark run and an accuracy-vs-latency scatter for models both evaluated and benchmarked.
 /// </summary>
 /// <remarks>
@@ -29,6 +29,12 @@ namespace FastBert.Models.Reports;
 /// <item>comparisons: <c>data-comparison</c>, <c>data-baseline</c>, <c>data-variant</c>; <c>accuracy-delta</c>,
 /// <c>macro-f1-delta</c>, <c>weighted-f1-delta</c>, <c>agreement</c>, <c>flipped</c>; flipped examples
 /// <c>index</c> with <c>data-row</c>.</item>
+/// <item>multi-label evaluations: <c>data-ml-eval</c> and <c>data-model</c>; <c>examples</c>, <c>micro-f1</c>,
+/// <c>macro-f1</c>, <c>weighted-f1</c>, <c>samples-f1</c>, <c>subset-accuracy</c>, <c>hamming-loss</c>,
+/// <c>label-cardinality</c>, <c>predicted-cardinality</c>, <c>file-size-mb</c>; per label (with <c>data-label</c>)
+/// <c>precision</c>, <c>recall</c>, <c>f1</c>, <c>support</c>, <c>predicted</c>, <c>auroc</c>, <c>threshold</c>;
+/// their comparisons <c>data-ml-comparison</c>, <c>data-baseline</c>, <c>data-variant</c>; <c>micro-f1-delta</c>,
+/// <c>macro-f1-delta</c>, <c>subset-accuracy-delta</c>, <c>decision-agreement</c>, <c>changed-decisions</c>.</item>
 /// <item>benchmarks: <c>data-benchmark</c>, <c>data-model</c>; <c>load-ms</c>, <c>peak-working-set-mb</c>,
 /// <c>file-size-mb</c>; runs add <c>data-mode</c>, <c>data-batch</c>, <c>data-seq</c> (a number or
 /// "dynamic") to <c>iterations</c>, <c>p50</c>, <c>p95</c>, <c>p99</c>, <c>mean</c>, <c>std</c>,
@@ -106,6 +112,11 @@ public static class HtmlReportWriter
         if (set.Comparisons.Count > 0)
         {
             WriteComparisons(html, set);
+        }
+
+        if (set.MultiLabelEvaluations.Count > 0)
+        {
+            WriteMultiLabel(html, set);
         }
 
         if (set.Benchmarks.Count > 0)
@@ -418,6 +429,92 @@ public static class HtmlReportWriter
         }
 
         html.Append("</section>\n");
+    }
+
+    // ---- multi-label -------------------------------------------------------------------------------------------
+
+    private static void WriteMultiLabel(StringBuilder html, ReportSet set)
+    {
+        html.Append("<section id=\"multi-label\">\n<h2>Multi-label evaluation</h2>\n<div class=\"wide\"><table class=\"multi-label-metrics\">\n<thead><tr>");
+        HeaderCells(html, "Model", "Data", "Examples", "Micro F1", "Macro F1", "Weighted F1", "Samples F1", "Subset accuracy", "Hamming loss", "Label cardinality",
+            "Predicted cardinality");
+        html.Append("</tr></thead>\n<tbody>\n");
+        for (var i = 0; i < set.MultiLabelEvaluations.Count; i++)
+        {
+            var e = set.MultiLabelEvaluations[i];
+            var m = e.Metrics;
+            (string, string)[] key = [("ml-eval", Count(i)), ("model", e.Model.Name)];
+            html.Append("<tr><th scope=\"row\">").Append(E(e.Model.Name)).Append("</th><td class=\"path\">").Append(E(e.Data.Path)).Append("</td>")
+                .Append(Num("examples", Count(m.Examples), key))
+                .Append(Num("micro-f1", Score(m.Micro.F1), key))
+                .Append(Num("macro-f1", Score(m.Macro.F1), key))
+                .Append(Num("weighted-f1", Score(m.Weighted.F1), key))
+                .Append(Num("samples-f1", Score(m.Samples.F1), key))
+                .Append(Num("subset-accuracy", Score(m.SubsetAccuracy), key))
+                .Append(Num("hamming-loss", Score(m.HammingLoss), key))
+                .Append(Num("label-cardinality", Score(m.LabelCardinality), key))
+                .Append(Num("predicted-cardinality", Score(m.PredictedCardinality), key))
+                .Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table></div>\n");
+        for (var i = 0; i < set.MultiLabelEvaluations.Count; i++)
+        {
+            WriteMultiLabelEvaluation(html, set.MultiLabelEvaluations[i], i);
+        }
+
+        if (set.MultiLabelComparisons.Count > 0)
+        {
+            html.Append("<h3>Variants</h3>\n<table class=\"multi-label-comparison\">\n<thead><tr>");
+            HeaderCells(html, "Baseline", "Variant", "Δ micro F1", "Δ macro F1", "Δ subset accuracy", "Decision agreement", "Changed decisions");
+            html.Append("</tr></thead>\n<tbody>\n");
+            for (var i = 0; i < set.MultiLabelComparisons.Count; i++)
+            {
+                var c = set.MultiLabelComparisons[i];
+                (string, string)[] key = [("ml-comparison", Count(i)), ("baseline", c.Baseline), ("variant", c.Variant)];
+                html.Append("<tr><td>").Append(E(c.Baseline)).Append("</td><td>").Append(E(c.Variant)).Append("</td>")
+                    .Append(Num("micro-f1-delta", Delta(c.MicroF1Delta), key))
+                    .Append(Num("macro-f1-delta", Delta(c.MacroF1Delta), key))
+                    .Append(Num("subset-accuracy-delta", Delta(c.SubsetAccuracyDelta), key))
+                    .Append(Num("decision-agreement", Score(c.DecisionAgreement), key))
+                    .Append(Num("changed-decisions", Count(c.ChangedDecisions), key))
+                    .Append("</tr>\n");
+            }
+
+            html.Append("</tbody>\n</table>\n<p class=\"muted\">Decision agreement is the share of (example, label) decisions the variant leaves unchanged.</p>\n");
+        }
+
+        html.Append("</section>\n");
+    }
+
+    private static void WriteMultiLabelEvaluation(StringBuilder html, MultiLabelEvaluation e, int index)
+    {
+        var m = e.Metrics;
+        (string, string)[] key = [("ml-eval", Count(index)), ("model", e.Model.Name)];
+        html.Append("<section class=\"multi-label-evaluation\" data-ml-eval=\"").Append(Count(index)).Append("\">\n<h3>").Append(Count(index + 1)).Append(". ")
+            .Append(E(e.Model.Name)).Append(" on <code>").Append(E(e.Data.Path)).Append("</code> (").Append(Count(m.Examples)).Append(" examples)</h3>\n");
+        html.Append("<p class=\"muted\">Model file <code>").Append(E(e.Model.Path)).Append("</code>, <span ").Append(Attributes("file-size-mb", key)).Append('>')
+            .Append(Megabytes(e.Model.FileSizeBytes)).Append("</span> MB.</p>\n");
+        html.Append("<div class=\"row\">\n<div>\n<h4>Per label</h4>\n<table class=\"per-label\">\n<thead><tr>");
+        HeaderCells(html, "Label", "Precision", "Recall", "F1", "Support", "Predicted", "AUROC", "Threshold");
+        html.Append("</tr></thead>\n<tbody>\n");
+        for (var c = 0; c < m.PerLabel.Count; c++)
+        {
+            var scores = m.PerLabel[c];
+            (string, string)[] labelKey = [.. key, ("label", scores.Label)];
+            html.Append("<tr><th scope=\"row\">").Append(E(scores.Label)).Append("</th>")
+                .Append(Num("precision", Score(scores.Precision), labelKey))
+                .Append(Num("recall", Score(scores.Recall), labelKey))
+                .Append(Num("f1", Score(scores.F1), labelKey))
+                .Append(Num("support", Count(scores.Support), labelKey))
+                .Append(Num("predicted", Count(scores.Predicted), labelKey))
+                .Append(scores.Auroc is { } auroc ? Num("auroc", Score(auroc), labelKey) : MissingCell())
+                .Append(m.Thresholds is { } thresholds ? Num("threshold", Score(thresholds[c]), labelKey) : MissingCell())
+                .Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n</div>\n<figure>").Append(SvgCharts.MultiLabelBars(m, e.Model.Name))
+            .Append("<figcaption>Precision, recall and F1 per label (0 to 1); n is the label's support, the examples that have it.</figcaption></figure>\n</div>\n</section>\n");
     }
 
     // ---- benchmarks -------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ namespace FastBert.Models.Reports;
 
 /// <summary>
 /// The charts of report.html, drawn as inline SVG (no script, no external resource): confusion-matrix heatmap,
-/// per-class precision/recall/F1 bars, latency histogram with p50/p95 markers, accuracy-vs-latency scatter, and line
+/// per-class precision/recall/F1 bars, per-label horizontal bars of multi-label models, latency histogram with p50/p95 markers, accuracy-vs-latency scatter, and line
 /// charts (per-epoch training curves).
 /// Text widths are estimated from character counts, which is enough to lay out labels without overlaps.
 /// </summary>
@@ -165,6 +165,80 @@ internal static class SvgCharts
         }
 
         // Legend, top left above the plot.
+        var lx = left;
+        foreach (var (name, colour, _) in series)
+        {
+            svg.Append("<rect x=\"").Append(C(lx)).Append("\" y=\"8\" width=\"12\" height=\"12\" fill=\"").Append(colour).Append("\"/>");
+            svg.Append("<text x=\"").Append(C(lx + 16)).Append("\" y=\"18\" font-size=\"12\" fill=\"").Append(Ink).Append("\">").Append(name).Append("</text>");
+            lx += 16 + TextWidth(name, 12) + 16;
+        }
+
+        return End(svg);
+    }
+
+    // ---- multi-label per-label bars ---------------------------------------------------------------------------
+
+    /// <summary>
+    /// One row per label of a multi-label model: horizontal precision, recall and F1 bars (0 to 1) with the label's
+    /// support (examples that have it) at the right. Each bar carries <c>data-label</c>, <c>data-series</c> and
+    /// <c>data-value</c> (the score as in the tables), each support text <c>data-label</c> and <c>data-support</c>.
+    /// </summary>
+    public static string MultiLabelBars(MultiLabelMetrics metrics, string model)
+    {
+        const int maxLabelChars = 28;
+        const double bar = 7;
+        const double rowGap = 9;
+        const double row = 3 * bar + rowGap;
+        const double top = 34;
+        const double plotWidth = 320;
+        const double fontSize = 12;
+        var labels = metrics.PerLabel;
+        var shown = labels.Select(l => Truncate(l.Label, maxLabelChars)).ToList();
+        var left = Math.Max(60, shown.Select(l => TextWidth(l, fontSize)).DefaultIfEmpty(0).Max() + 12);
+        var supportWidth = labels.Select(l => TextWidth("n=" + Count(l.Support), 11)).DefaultIfEmpty(0).Max() + 16;
+        var plotHeight = Math.Max(1, labels.Count) * row;
+        var width = left + plotWidth + supportWidth;
+        var height = top + plotHeight + 22;
+
+        var svg = Begin(width, height, $"Precision, recall and F1 per label of {model}");
+        double X(double v) => left + plotWidth * Math.Clamp(Finite(v, 0), 0, 1);
+
+        for (var tick = 0; tick <= 5; tick++)
+        {
+            var v = tick / 5.0;
+            svg.Append("<line x1=\"").Append(C(X(v))).Append("\" x2=\"").Append(C(X(v))).Append("\" y1=\"").Append(C(top)).Append("\" y2=\"").Append(C(top + plotHeight))
+                .Append("\" stroke=\"").Append(tick == 0 ? Muted : Grid).Append("\" stroke-width=\"1\"/>");
+            svg.Append("<text x=\"").Append(C(X(v))).Append("\" y=\"").Append(C(top + plotHeight + 15)).Append("\" text-anchor=\"middle\" font-size=\"11\" fill=\"").Append(Muted)
+                .Append("\">").Append(Tick(v, 0.2)).Append("</text>");
+        }
+
+        (string Name, string Colour, Func<LabelScores, double> Value)[] series =
+        [
+            ("Precision", PrecisionColour, l => l.Precision),
+            ("Recall", RecallColour, l => l.Recall),
+            ("F1", F1Colour, l => l.F1),
+        ];
+
+        for (var i = 0; i < labels.Count; i++)
+        {
+            var y0 = top + i * row + rowGap / 2;
+            var label = HtmlText.Escape(labels[i].Label);
+            for (var s = 0; s < series.Length; s++)
+            {
+                var value = series[s].Value(labels[i]);
+                var name = series[s].Name.ToLowerInvariant();
+                svg.Append("<rect x=\"").Append(C(left)).Append("\" y=\"").Append(C(y0 + s * bar)).Append("\" width=\"").Append(C(X(value) - left)).Append("\" height=\"").Append(C(bar - 1))
+                    .Append("\" fill=\"").Append(series[s].Colour).Append("\" data-label=\"").Append(label).Append("\" data-series=\"").Append(name).Append("\" data-value=\"")
+                    .Append(Score(value)).Append("\"><title>").Append(HtmlText.Escape($"{labels[i].Label} {name} {Score(value)}")).Append("</title></rect>");
+            }
+
+            var cy = y0 + 1.5 * bar + 4;
+            svg.Append("<text x=\"").Append(C(left - 6)).Append("\" y=\"").Append(C(cy)).Append("\" text-anchor=\"end\" font-size=\"").Append(C(fontSize)).Append("\" fill=\"").Append(Ink).Append("\">")
+                .Append(TitledLabel(labels[i].Label, shown[i])).Append("</text>");
+            svg.Append("<text x=\"").Append(C(left + plotWidth + 8)).Append("\" y=\"").Append(C(cy)).Append("\" font-size=\"11\" fill=\"").Append(Muted).Append("\" data-label=\"")
+                .Append(label).Append("\" data-support=\"").Append(Count(labels[i].Support)).Append("\">n=").Append(Count(labels[i].Support)).Append("</text>");
+        }
+
         var lx = left;
         foreach (var (name, colour, _) in series)
         {

@@ -122,6 +122,55 @@ internal static partial class ExpectedMetrics
             }
         }
 
+        var multiLabel = reports.SelectMany(r => r.MultiLabelEvaluations).ToList();
+        for (var i = 0; i < multiLabel.Count; i++)
+        {
+            var e = multiLabel[i];
+            var m = e.Metrics;
+            (string, string)[] k = [("ml-eval", Int(i)), ("model", e.Model.Name)];
+            Add(Key("examples", k), Int(m.Examples));
+            Add(Key("file-size-mb", k), Mb(e.Model.FileSizeBytes));
+            Add(Key("micro-f1", k), Score(m.Micro.F1));
+            Add(Key("macro-f1", k), Score(m.Macro.F1));
+            Add(Key("weighted-f1", k), Score(m.Weighted.F1));
+            Add(Key("samples-f1", k), Score(m.Samples.F1));
+            Add(Key("subset-accuracy", k), Score(m.SubsetAccuracy));
+            Add(Key("hamming-loss", k), Score(m.HammingLoss));
+            Add(Key("label-cardinality", k), Score(m.LabelCardinality));
+            Add(Key("predicted-cardinality", k), Score(m.PredictedCardinality));
+            for (var c = 0; c < m.PerLabel.Count; c++)
+            {
+                var l = m.PerLabel[c];
+                (string, string)[] lk = [.. k, ("label", l.Label)];
+                Add(Key("precision", lk), Score(l.Precision));
+                Add(Key("recall", lk), Score(l.Recall));
+                Add(Key("f1", lk), Score(l.F1));
+                Add(Key("support", lk), Int(l.Support));
+                Add(Key("predicted", lk), Int(l.Predicted));
+                if (l.Auroc is { } auroc)
+                {
+                    Add(Key("auroc", lk), Score(auroc));
+                }
+
+                if (m.Thresholds is { } thresholds)
+                {
+                    Add(Key("threshold", lk), Score(thresholds[c]));
+                }
+            }
+        }
+
+        var multiLabelComparisons = reports.SelectMany(r => r.MultiLabelComparisons).ToList();
+        for (var i = 0; i < multiLabelComparisons.Count; i++)
+        {
+            var c = multiLabelComparisons[i];
+            (string, string)[] k = [("ml-comparison", Int(i)), ("baseline", c.Baseline), ("variant", c.Variant)];
+            Add(Key("micro-f1-delta", k), Delta(c.MicroF1Delta));
+            Add(Key("macro-f1-delta", k), Delta(c.MacroF1Delta));
+            Add(Key("subset-accuracy-delta", k), Delta(c.SubsetAccuracyDelta));
+            Add(Key("decision-agreement", k), Score(c.DecisionAgreement));
+            Add(Key("changed-decisions", k), Int(c.ChangedDecisions));
+        }
+
         var benchmarks = reports.SelectMany(r => r.Benchmarks).ToList();
         for (var i = 0; i < benchmarks.Count; i++)
         {

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
+using FastBert.Models.Metrics;
 using FastBert.Models.Reports;
+using FastBert.Tests;
 
 namespace FastBert.Models.Tests.Reports;
 
@@ -87,6 +89,74 @@ public sealed class HtmlChromiumTests : IDisposable
         Assert.Equal(4, loss["Validation loss"].Count);
         Assert.Single(TrainingReportTests.Series(TrainingReportTests.Chart(dom, "Loss per epoch, training 2"))["Train loss"]);
         Assert.DoesNotContain("<script", dom, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void MultiLabelReport_PerLabelBarsAndSummaryEqualTheJson()
+    {
+        Chromium.RequireInstalled();
+        var json = Path.Combine(_root, "multi-label.json");
+        File.WriteAllText(json, MultiLabelSmsReport().ToJson());
+        var rendered = ReportRenderer.RenderToDirectory([json], Path.Combine(_root, "multi-label"));
+
+        var dom = Chromium.DumpDom(rendered.HtmlPath);
+
+        var fromJson = Report.FromJson(File.ReadAllText(json), json);
+        ExpectedMetrics.AssertMatches(ExpectedMetrics.For([fromJson]), ExpectedMetrics.Parse(dom));
+        Assert.Equal(2, fromJson.MultiLabelEvaluations.Count);
+        Assert.Single(fromJson.MultiLabelComparisons);
+
+        // One chart per evaluation, each with a precision, recall and F1 bar and a support figure per label.
+        Assert.Equal(2, Regex.Matches(dom, "<svg ").Count);
+        var bars = Regex.Matches(dom, "<rect [^>]*data-label=\"(?<label>[^\"]+)\" data-series=\"(?<series>[a-z0-9]+)\" data-value=\"(?<value>[0-9.]+)\"")
+            .Select(m => (m.Groups["label"].Value, m.Groups["series"].Value, m.Groups["value"].Value))
+            .ToList();
+        var supports = Regex.Matches(dom, "data-label=\"(?<label>[^\"]+)\" data-support=\"(?<support>[0-9]+)\">n=\\k<support></text>")
+            .Select(m => (m.Groups["label"].Value, m.Groups["support"].Value))
+            .ToList();
+        var expectedBars = fromJson.MultiLabelEvaluations
+            .SelectMany(e => e.Metrics.PerLabel.SelectMany(l => new[]
+            {
+                (l.Label, "precision", ExpectedMetrics.Score(l.Precision)), (l.Label, "recall", ExpectedMetrics.Score(l.Recall)), (l.Label, "f1", ExpectedMetrics.Score(l.F1)),
+            }))
+            .ToList();
+        Assert.Equal(expectedBars, bars);
+        Assert.Equal(fromJson.MultiLabelEvaluations.SelectMany(e => e.Metrics.PerLabel.Select(l => (l.Label, ExpectedMetrics.Int(l.Support)))), supports);
+        Assert.Equal(["ham", "spam"], bars.Select(b => b.Item1).Distinct());
+        Assert.DoesNotContain("<script", dom, StringComparison.OrdinalIgnoreCase);
+        KeepArtifacts(rendered.HtmlPath);
+    }
+
+    /// <summary>
+    /// The SMS model read as two independent labels (ham, spam) on the first 80 messages of the SMS collection, at its
+    /// own thresholds and, as a variant, at 0.9 for both labels.
+    /// </summary>
+    private static Report MultiLabelSmsReport()
+    {
+        var data = Path.Combine(TestPaths.Data, "sms-spam", "SMSSpamCollection");
+        var rows = File.ReadLines(data).Skip(1).Take(80).Select(line => line.Split('\t', 2)).ToList();
+        var texts = rows.Select(r => r[1]).ToList();
+        using var folder = new MultiLabelModelFolder();
+        using var model = BertModel.Load(folder.Path);
+        var labels = model.Info.LabelNames;
+        IReadOnlyList<IReadOnlyList<int>> sets = rows.Select(r => (IReadOnlyList<int>)[labels.ToList().IndexOf(r[0])]).ToList();
+        Assert.DoesNotContain(sets, s => s[0] < 0);
+        var own = MultiLabelModelEvaluator.Evaluate(model, texts, sets);
+        var strict = MultiLabelModelEvaluator.Evaluate(model, texts, sets, [0.9f, 0.9f]);
+        var size = new FileInfo(Path.Combine(folder.Path, "model.onnx")).Length;
+        return new Report
+        {
+            Kind = "evaluate",
+            CreatedUtc = DateTimeOffset.UnixEpoch,
+            Command = "fastbert evaluate sms-tags strict=sms-tags --data SMSSpamCollection",
+            Machine = new MachineInfo("linux", "cpu", 2, ".NET 10", "1.x"),
+            MultiLabelEvaluations =
+            [
+                new MultiLabelEvaluation(new ModelRef("sms-tags", folder.Path, size), new DataRef(data, texts.Count), own.Metrics),
+                new MultiLabelEvaluation(new ModelRef("strict", folder.Path, size), new DataRef(data, texts.Count), strict.Metrics),
+            ],
+            MultiLabelComparisons = [MultiLabelComparisonCalculator.Compare("sms-tags", "strict", own.Metrics, strict.Metrics, own.Decisions, strict.Decisions)],
+        };
     }
 
     [Fact]
