@@ -25,6 +25,12 @@ internal sealed class FixtureProject : IDisposable
 
     public string OutputDirectory => Path.Combine(Directory, "bin", Configuration, "net10.0");
 
+    /// <summary>
+    /// Where a test's `dotnet pack --artifacts-path` builds the repository's projects: beside the fixture, not in it
+    /// (its obj/ sources would be compiled into the fixture) and not in the repository's bin/ (which other tests run).
+    /// </summary>
+    public string PackArtifactsDirectory => Directory + ".pack";
+
     public static string SampleModelFolder => Path.Combine(TestPaths.RepositoryRoot, "samples", "SpamFilter", "model");
 
     public void Write(string relativePath, string content)
@@ -71,12 +77,18 @@ internal sealed class FixtureProject : IDisposable
 
     public void Dispose()
     {
-        try
+        foreach (var folder in new[] { Directory, PackArtifactsDirectory })
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                if (System.IO.Directory.Exists(folder))
+                {
+                    System.IO.Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 }

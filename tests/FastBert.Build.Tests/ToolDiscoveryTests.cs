@@ -75,8 +75,8 @@ public sealed class ToolDiscoveryTests
         using var project = new FixtureProject("Fixture");
         WriteValidatedProject(project);
 
-        // Other tests pack src/Tool with a version suffix, which rebuilds this folder's tool under that version; the
-        // build is told the version the folder's tool reports, so the check below is about discovery, not ordering.
+        // The build is told the version the folder's tool reports (a repository build's), so the check below is about
+        // discovery, not versions. (The packing tests build into their own --artifacts-path, never into this folder.)
         var versionRun = ProcessRunner.Run("dotnet", [Path.Combine(RepoToolFolder(project), "fastbert.dll"), "--version"], project.Directory);
         Assert.True(versionRun.ExitCode == 0, versionRun.All);
         var toolVersion = versionRun.Output.Trim().Split('\n')[^1].Trim().Split('+')[0];
@@ -101,7 +101,7 @@ public sealed class ToolDiscoveryTests
         {
             // The tool's per-platform packages are built for their platforms, so this pack builds; the version (one
             // for the pointer package and the platform packages) comes in as the suffix.
-            var pack = ProcessRunner.Run("dotnet", ["pack", "src/Tool/FastBert.Tool.csproj", "-c", project.Configuration, "-o", feed, $"-p:VersionSuffix={suffix}"],
+            var pack = ProcessRunner.Run("dotnet", ["pack", "src/Tool/FastBert.Tool.csproj", "-c", project.Configuration, "-o", feed, "--artifacts-path", project.PackArtifactsDirectory, $"-p:VersionSuffix={suffix}"],
                 TestPaths.RepositoryRoot, timeout: TimeSpan.FromMinutes(10));
             Assert.True(pack.ExitCode == 0, pack.All);
             project.Write("nuget.config", $"""

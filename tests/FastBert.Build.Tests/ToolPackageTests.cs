@@ -21,7 +21,7 @@ public sealed class ToolPackageTests
         var suffix = $"test{DateTime.UtcNow:yyyyMMddHHmmss}{Random.Shared.Next(1000):000}";
         var version = $"0.1.0-{suffix}";
 
-        var pack = ProcessRunner.Run("dotnet", ["pack", "src/Tool/FastBert.Tool.csproj", "-c", workspace.Configuration, "-o", feed, $"-p:VersionSuffix={suffix}"],
+        var pack = ProcessRunner.Run("dotnet", ["pack", "src/Tool/FastBert.Tool.csproj", "-c", workspace.Configuration, "-o", feed, "--artifacts-path", workspace.PackArtifactsDirectory, $"-p:VersionSuffix={suffix}"],
             TestPaths.RepositoryRoot, timeout: TimeSpan.FromMinutes(10));
         Assert.True(pack.ExitCode == 0, pack.All);
 
@@ -69,7 +69,7 @@ public sealed class ToolPackageTests
         Assert.False(Directory.Exists(trained));
 
         // Installed beside it, the same command trains (the installed layout loads libtorch): one epoch on real messages.
-        var packTrain = ProcessRunner.Run("dotnet", ["pack", "src/TrainTool/FastBert.TrainTool.csproj", "-c", workspace.Configuration, "-o", feed, $"-p:VersionSuffix={suffix}"],
+        var packTrain = ProcessRunner.Run("dotnet", ["pack", "src/TrainTool/FastBert.TrainTool.csproj", "-c", workspace.Configuration, "-o", feed, "--artifacts-path", workspace.PackArtifactsDirectory, $"-p:VersionSuffix={suffix}"],
             TestPaths.RepositoryRoot, timeout: TimeSpan.FromMinutes(10));
         Assert.True(packTrain.ExitCode == 0, packTrain.All);
         var installTrain = ProcessRunner.Run("dotnet", ["tool", "install", "fastbert-train", "--tool-path", toolPath, "--add-source", feed, "--version", version],
