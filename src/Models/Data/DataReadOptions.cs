@@ -40,4 +40,13 @@ public sealed record DataReadOptions
     /// <see cref="LabelledExample.LabelSet"/>.
     /// </summary>
     public bool MultiLabel { get; init; }
+
+    /// <summary>
+    /// fast-bert's <c>--normalize-labels</c>: a label written as digits, '_' and a name (<c>0_not_relevant</c>) is read
+    /// as the digits (<c>0</c>), i.e. the model's label index.
+    /// </summary>
+    public bool NormalizeLabels { get; init; }
+
+    /// <summary>Read at most this many examples (the first ones, after dropped rows); null: all.</summary>
+    public int? MaxSamples { get; init; }
 }

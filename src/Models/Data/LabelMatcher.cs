@@ -20,6 +20,7 @@ internal sealed class LabelMatcher
     private readonly HashSet<string> _skip;
     private readonly bool _dropMultiLabel;
     private readonly bool _multiLabel;
+    private readonly bool _normalize;
 
     public LabelMatcher(IReadOnlyList<string> modelLabels, DataReadOptions options)
     {
@@ -32,6 +33,20 @@ internal sealed class LabelMatcher
         _skip = new HashSet<string>(options.SkipLabels.Select(s => s.Trim()), StringComparer.OrdinalIgnoreCase);
         _dropMultiLabel = options.DropMultiLabel;
         _multiLabel = options.MultiLabel;
+        _normalize = options.NormalizeLabels;
+    }
+
+    /// <summary>fast-bert's label normalisation: a label that starts with digits and '_' (<c>0_not_relevant</c>) is those digits.</summary>
+    public static string Normalize(string raw)
+    {
+        var value = raw.Trim();
+        var digits = 0;
+        while (digits < value.Length && char.IsAsciiDigit(value[digits]))
+        {
+            digits++;
+        }
+
+        return digits > 0 && digits < value.Length && value[digits] == '_' ? value[..digits] : value;
     }
 
     public IReadOnlyList<string> Labels { get; }
@@ -39,8 +54,8 @@ internal sealed class LabelMatcher
     public LabelMatch Match(string raw, out int index)
     {
         index = -1;
-        var value = raw.Trim();
-        if (_skip.Contains(value) || (_dropMultiLabel && value.Contains('|')))
+        var value = _normalize ? Normalize(raw) : raw.Trim();
+        if (_skip.Contains(raw.Trim()) || _skip.Contains(value) || (_dropMultiLabel && value.Contains('|')))
         {
             return LabelMatch.Skipped;
         }

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace FastBert.Models.Data;
 
 /// <summary>
-/// Reads labelled text-classification data: TSV, CSV, semicolon-separated text and JSON lines.
+/// Reads labelled text-classification data: TSV, CSV, semicolon-separated text, JSON lines and Parquet
+/// (<see cref="ParquetDataReader"/>); <see cref="DataReadOptions.MaxSamples"/> keeps the first examples.
 /// </summary>
 /// <remarks>
 /// <para><b>Format.</b> By extension: <c>.tsv</c> tab-separated (no quoting: quotes are text); <c>.csv</c> RFC 4180
@@ -49,6 +50,19 @@ public static class LabelledDataReader
         }
 
         RequireFile(path);
+        if (string.Equals(System.IO.Path.GetExtension(path), ParquetDataReader.Extension, StringComparison.OrdinalIgnoreCase))
+        {
+            return ParquetDataReader.Read(path, options, modelLabels);
+        }
+
+        var dataset = ReadText(path, options, modelLabels);
+        return options.MaxSamples is { } max && dataset.Count > max
+            ? dataset.Select(Enumerable.Range(0, max)) with { SkippedRows = dataset.SkippedRows }
+            : dataset;
+    }
+
+    private static LabelledDataset ReadText(string path, DataReadOptions options, IReadOnlyList<string> modelLabels)
+    {
         var text = File.ReadAllText(path);
         var matcher = new LabelMatcher(modelLabels, options);
         if (string.IsNullOrWhiteSpace(text))

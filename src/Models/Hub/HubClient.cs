@@ -190,6 +190,57 @@ public sealed class HubClient : IDisposable
         return new HubSnapshot(layout.SnapshotFolder(commit), commit, entries);
     }
 
+    /// <summary>
+    /// The commit <paramref name="reference"/>'s revision is at and every file in it, from the Hub's repository API
+    /// (<c>/api/models|datasets/{repo}/revision/{revision}</c>, the <c>siblings</c> list).
+    /// </summary>
+    /// <exception cref="HubException">Not found, access refused, or the network (<see cref="HubNetworkException"/>);
+    /// offline mode is a <see cref="HubOfflineException"/>.</exception>
+    public async Task<HubRepositoryListing> ListFilesAsync(HubReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (Settings.Offline)
+        {
+            throw new HubOfflineException(
+                $"Offline mode is on (HF_HUB_OFFLINE=1 or HubOptions.Offline), so the files of '{reference}' cannot be listed.", reference.RepoId);
+        }
+
+        var uri = new Uri($"{Settings.Endpoint}/api/{(reference.Kind == HubRepositoryKind.Dataset ? "datasets" : "models")}/{reference.RepoId}/revision/{Uri.EscapeDataString(reference.Revision)}");
+        try
+        {
+            return await WithRetriesAsync(async () =>
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(Settings.MetadataTimeout);
+                try
+                {
+                    using var response = (await SendAsync(HttpMethod.Get, uri, sameOriginRedirectsOnly: true, 0, timeout.Token).ConfigureAwait(false)).Response;
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        throw Failure(response, reference, reference.Revision, "(file list)");
+                    }
+
+                    var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+                    return HubRepositoryListing.Parse(body) ?? throw new HubException(
+                        $"The server at {Settings.Endpoint} answered the file list of '{reference}' with something that is not the Hub's repository JSON "
+                        + "(a \"sha\" commit and a \"siblings\" list). Is HF_ENDPOINT a Hugging Face Hub (or a faithful mirror of one)?",
+                        reference.RepoId);
+                }
+                catch (Exception e) when (Transient(e, cancellationToken, $"GET {uri}", MetadataLimit) is { } transient)
+                {
+                    throw transient;
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubTransientException unreachable)
+        {
+            throw new HubNetworkException(
+                $"Could not reach the Hugging Face Hub at {Settings.Endpoint} to list the files of '{reference}': {unreachable.Message} "
+                + "Check the network, proxy or HF_ENDPOINT and try again.",
+                reference.RepoId, null, unreachable.StatusCode, unreachable.InnerException ?? unreachable);
+        }
+    }
+
     /// <summary>Releases the HTTP client (not a handler given in the options).</summary>
     public void Dispose() => _http.Dispose();
 
@@ -827,7 +878,7 @@ public sealed class HubClient : IDisposable
     }
 
     private Uri ResolveUri(HubReference reference, string revision, string file) =>
-        new($"{Settings.Endpoint}/{reference.RepoId}/resolve/{Uri.EscapeDataString(revision)}/{string.Join('/', file.Split('/').Select(Uri.EscapeDataString))}");
+        new($"{Settings.Endpoint}/{reference.UrlPrefix}{reference.RepoId}/resolve/{Uri.EscapeDataString(revision)}/{string.Join('/', file.Split('/').Select(Uri.EscapeDataString))}");
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)

@@ -1,8 +1,16 @@
 namespace FastBert.Models.Hub;
 
+/// <summary>What a Hub repository holds: a model (the default) or a dataset.</summary>
+public enum HubRepositoryKind
+{
+    Model,
+    Dataset,
+}
+
 /// <summary>
 /// A model repository on the Hugging Face Hub and a revision in it, written <c>hf:org/name@revision</c>
 /// (or <c>hf:name</c>; the revision defaults to <c>main</c>). The revision is a branch, a tag or a commit sha.
+/// A dataset repository (<see cref="HubRepositoryKind.Dataset"/>) is written <c>hf-dataset:org/name@revision</c>.
 /// </summary>
 public sealed record HubReference
 {
@@ -17,7 +25,7 @@ public sealed record HubReference
 
     /// <summary>A reference to <paramref name="repoId"/> (<c>org/name</c> or <c>name</c>) at <paramref name="revision"/>.</summary>
     /// <exception cref="FormatException">The repository id or the revision is not valid.</exception>
-    public HubReference(string repoId, string? revision = null)
+    public HubReference(string repoId, string? revision = null, HubRepositoryKind kind = HubRepositoryKind.Model)
     {
         ArgumentNullException.ThrowIfNull(repoId);
         revision ??= DefaultRevision;
@@ -29,7 +37,20 @@ public sealed record HubReference
 
         RepoId = repoId;
         Revision = revision;
+        Kind = kind;
     }
+
+    /// <summary>The prefix of a dataset reference (<c>hf-dataset:org/name</c>).</summary>
+    public const string DatasetPrefix = "hf-dataset:";
+
+    /// <summary>A model or a dataset repository.</summary>
+    public HubRepositoryKind Kind { get; }
+
+    /// <summary>The same repository at <paramref name="revision"/>.</summary>
+    public HubReference AtRevision(string revision) => new(RepoId, revision, Kind);
+
+    /// <summary>The URL path segment before the repository id: empty for models, <c>datasets/</c> for datasets.</summary>
+    internal string UrlPrefix => Kind == HubRepositoryKind.Dataset ? "datasets/" : string.Empty;
 
     /// <summary>The repository id: <c>org/name</c>, or <c>name</c> for a repository without an organisation.</summary>
     public string RepoId { get; }
@@ -46,8 +67,8 @@ public sealed record HubReference
     /// <summary>Whether <see cref="Revision"/> is a full 40-character commit sha (an immutable revision).</summary>
     public bool IsCommitRevision => IsCommitSha(Revision);
 
-    /// <summary>The repository's folder in the cache, as huggingface_hub names it: <c>models--org--name</c>.</summary>
-    public string CacheFolderName => "models--" + RepoId.Replace("/", "--", StringComparison.Ordinal);
+    /// <summary>The repository's folder in the cache, as huggingface_hub names it: <c>models--org--name</c> (<c>datasets--org--name</c>).</summary>
+    public string CacheFolderName => (Kind == HubRepositoryKind.Dataset ? "datasets--" : "models--") + RepoId.Replace("/", "--", StringComparison.Ordinal);
 
     /// <summary>Whether <paramref name="text"/> starts with <c>hf:</c> (whether or not the rest is valid).</summary>
     public static bool IsHubReference(string? text) => text is not null && text.StartsWith(Prefix, StringComparison.Ordinal);
@@ -72,7 +93,22 @@ public sealed record HubReference
     public static bool IsCommitSha(string? text) => text is { Length: 40 } && text.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 
     /// <summary>The canonical text form, <c>hf:org/name@revision</c>.</summary>
-    public override string ToString() => $"{Prefix}{RepoId}@{Revision}";
+    public override string ToString() => $"{(Kind == HubRepositoryKind.Dataset ? DatasetPrefix : Prefix)}{RepoId}@{Revision}";
+
+    /// <summary>
+    /// A dataset repository: <c>org/name[@revision]</c> or <c>name[@revision]</c>, with or without <c>hf-dataset:</c>
+    /// in front (fast-bert's <c>--dataset glue</c>).
+    /// </summary>
+    /// <exception cref="FormatException">The text is not a valid repository id (and revision).</exception>
+    public static HubReference ParseDataset(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var body = text.StartsWith(DatasetPrefix, StringComparison.Ordinal) ? text[DatasetPrefix.Length..] : text;
+        var model = TryParseCore(Prefix + body, out var reference);
+        return reference is null
+            ? throw new FormatException($"'{text}' is not a valid Hugging Face dataset: {model?.Replace("'hf:", "'", StringComparison.Ordinal)}")
+            : new HubReference(reference.RepoId, reference.Revision, HubRepositoryKind.Dataset);
+    }
 
     private static string? TryParseCore(string text, out HubReference? reference)
     {

@@ -3,7 +3,7 @@ using FastBert.Models.Data;
 
 namespace FastBert.Tool.Commands;
 
-/// <summary>The data-file options shared by evaluate, benchmark and quantize.</summary>
+/// <summary>The data-file options shared by evaluate, benchmark, quantize and train.</summary>
 internal static class DataOptions
 {
     public static Option<FileInfo?> Data(bool required) => new("--data")
@@ -31,6 +31,10 @@ internal sealed class DataFormatOptions
 
     public Option<bool> DropMultiLabel { get; } = new("--drop-multi-label") { Description = "Drop rows whose label names several labels (a|b)." };
 
+    public Option<int?> MaxSamples { get; } = new("--max-samples") { Description = "Use only the first N examples of the data (a file or --dataset)." };
+
+    public Option<bool> NormalizeLabels { get; } = new("--normalize-labels") { Description = "Read a label written as digits_name (0_not_relevant) as its digits, the label index (fast-bert's option)." };
+
     public void AddTo(Command command)
     {
         command.Options.Add(TextColumn);
@@ -38,6 +42,8 @@ internal sealed class DataFormatOptions
         command.Options.Add(Separator);
         command.Options.Add(SkipLabels);
         command.Options.Add(DropMultiLabel);
+        command.Options.Add(MaxSamples);
+        command.Options.Add(NormalizeLabels);
     }
 
     public DataReadOptions Read(ParseResult parse)
@@ -50,6 +56,11 @@ internal sealed class DataFormatOptions
             { Length: 1 } s => s[0],
             _ => throw new UsageException($"--separator: '{raw}' must be one character (or \\t)."),
         };
+        if (parse.GetValue(MaxSamples) is <= 0)
+        {
+            throw new UsageException($"--max-samples must be a positive number of examples, not {parse.GetValue(MaxSamples)}.");
+        }
+
         var skip = (parse.GetValue(SkipLabels) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return new DataReadOptions
         {
@@ -58,6 +69,8 @@ internal sealed class DataFormatOptions
             Separator = separator,
             SkipLabels = skip,
             DropMultiLabel = parse.GetValue(DropMultiLabel),
+            MaxSamples = parse.GetValue(MaxSamples),
+            NormalizeLabels = parse.GetValue(NormalizeLabels),
         };
     }
 }

@@ -12,7 +12,7 @@ namespace FastBert.Tool.Commands;
 
 /// <summary>
 /// <c>fastbert evaluate &lt;model&gt;... --data F [--indices F] [--text-column C] [--label-column C] [--separator S]
-/// [--json FILE]</c>: accuracy, precision/recall/F1 (macro, weighted, per class), confusion matrix, AUROC, log loss;
+/// [--json FILE]</c>, or <c>--dataset NAME --dataset-config C --dataset-split S</c> for a Hub dataset: accuracy, precision/recall/F1 (macro, weighted, per class), confusion matrix, AUROC, log loss;
 /// several models are compared with the first (deltas, argmax agreement, flipped examples).
 /// </summary>
 internal static class EvaluateCommand
@@ -21,7 +21,8 @@ internal static class EvaluateCommand
     {
         var models = new Argument<string[]>("model") { Description = "Model or checkpoint folders; the first is the baseline the others are compared with.", Arity = ArgumentArity.ZeroOrMore };
         var moreModels = new Option<string[]>("--model", "-m") { Description = "More models to compare (same as extra arguments).", AllowMultipleArgumentsPerToken = false };
-        var data = DataOptions.Data(required: true);
+        var data = DataOptions.Data(required: false);
+        var dataset = new DatasetOptions();
         var indices = DataOptions.Indices();
         var format = DataOptions.Format();
         var json = new Option<FileInfo?>("--json") { Description = "Write the report contract (fastbert.report/v1) to this file." };
@@ -30,6 +31,7 @@ internal static class EvaluateCommand
             models, moreModels, data, indices, json,
         };
         format.AddTo(command);
+        dataset.AddTo(command);
         command.SetAction(parse =>
         {
             var all = parse.GetValue(models)!.Concat(parse.GetValue(moreModels) ?? []).ToList();
@@ -39,12 +41,21 @@ internal static class EvaluateCommand
             }
 
             var options = format.Read(parse);
-            return Run(all, parse.GetRequiredValue(data)!, parse.GetValue(indices), options, parse.GetValue(json), parse.InvocationConfiguration);
+            var split = dataset.Read(parse, ref options);
+            LabelledDataSource.RequireOne(parse.GetValue(data), split);
+            return Run(all, new DataSource(parse.GetValue(data), split, parse.GetValue(indices)), options, parse.GetValue(json), parse.InvocationConfiguration);
         });
         return command;
     }
 
-    private static int Run(IReadOnlyList<string> modelArguments, FileInfo data, FileInfo? indices, DataReadOptions options, FileInfo? json, InvocationConfiguration io)
+    /// <summary>Where evaluate's examples come from: a file or a Hub dataset split, and an optional index file.</summary>
+    private sealed record DataSource(FileInfo? File, Models.Hub.HubDatasetSplit? Split, FileInfo? Indices)
+    {
+        public LabelledDataset Load(DataReadOptions options, IReadOnlyList<string> labels, TextWriter error) =>
+            LabelledDataSource.Load(File, Split, Indices, options, labels, error).Dataset;
+    }
+
+    private static int Run(IReadOnlyList<string> modelArguments, DataSource data, DataReadOptions options, FileInfo? json, InvocationConfiguration io)
     {
         ReportFiles.RequireFilePath(json, "--json");
         var progress = new ConsoleProgress(io.Error);
@@ -53,7 +64,7 @@ internal static class EvaluateCommand
         {
             if (first.Info.Problem == ClassificationProblem.MultiLabel)
             {
-                return RunMultiLabel(models, data, indices, options with { MultiLabel = true }, json, progress, io);
+                return RunMultiLabel(models, data, options with { MultiLabel = true }, json, progress, io);
             }
         }
 
@@ -67,11 +78,7 @@ internal static class EvaluateCommand
             if (labels is null)
             {
                 labels = model.Info.LabelNames;
-                dataset = LabelledDataReader.Read(data.FullName, options, labels);
-                if (indices is not null)
-                {
-                    dataset = dataset.Select(LabelledDataReader.ReadIndices(indices.FullName));
-                }
+                dataset = data.Load(options, labels, io.Error);
             }
             else if (!labels.SequenceEqual(model.Info.LabelNames, StringComparer.OrdinalIgnoreCase))
             {
@@ -81,7 +88,7 @@ internal static class EvaluateCommand
             var examples = dataset!.Examples;
             var evaluation = progress.Run($"Evaluating {name} on {examples.Count} examples", _ => ModelEvaluator.Evaluate(model, dataset!.Texts, dataset.Labels));
             probabilities.Add(evaluation.Probabilities);
-            evaluations.Add(new Evaluation(Describe(name, directory, model), new DataRef(data.FullName, examples.Count), evaluation.Metrics));
+            evaluations.Add(new Evaluation(Describe(name, directory, model), new DataRef(dataset.Path, examples.Count), evaluation.Metrics));
         }
 
         var comparisons = new List<VariantComparison>();
@@ -105,7 +112,7 @@ internal static class EvaluateCommand
     }
 
     // A multi-label model is scored per (example, label) decision; variants are compared decision by decision.
-    private static int RunMultiLabel(IReadOnlyList<(string Name, string Directory)> models, FileInfo data, FileInfo? indices, DataReadOptions options, FileInfo? json, ConsoleProgress progress, InvocationConfiguration io)
+    private static int RunMultiLabel(IReadOnlyList<(string Name, string Directory)> models, DataSource data, DataReadOptions options, FileInfo? json, ConsoleProgress progress, InvocationConfiguration io)
     {
         var evaluations = new List<MultiLabelEvaluation>();
         var scored = new List<MultiLabelModelEvaluation>();
@@ -122,11 +129,7 @@ internal static class EvaluateCommand
             if (labels is null)
             {
                 labels = model.Info.LabelNames;
-                dataset = LabelledDataReader.Read(data.FullName, options, labels);
-                if (indices is not null)
-                {
-                    dataset = dataset.Select(LabelledDataReader.ReadIndices(indices.FullName));
-                }
+                dataset = data.Load(options, labels, io.Error);
             }
             else if (!labels.SequenceEqual(model.Info.LabelNames, StringComparer.OrdinalIgnoreCase))
             {
@@ -135,7 +138,7 @@ internal static class EvaluateCommand
 
             var evaluation = progress.Run($"Evaluating {name} on {dataset!.Count} examples", _ => MultiLabelModelEvaluator.Evaluate(model, dataset.Texts, dataset.LabelSets));
             scored.Add(evaluation);
-            evaluations.Add(new MultiLabelEvaluation(Describe(name, directory, model), new DataRef(data.FullName, dataset.Count), evaluation.Metrics));
+            evaluations.Add(new MultiLabelEvaluation(Describe(name, directory, model), new DataRef(dataset.Path, dataset.Count), evaluation.Metrics));
         }
 
         var comparisons = new List<MultiLabelComparison>();

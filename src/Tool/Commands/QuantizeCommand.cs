@@ -12,7 +12,7 @@ namespace FastBert.Tool.Commands;
 
 /// <summary>
 /// <c>fastbert quantize &lt;model&gt; --output &lt;dir&gt; [--data F] [--max-accuracy-drop 0.005] [--per-channel]
-/// [--reduce-range] [--force] [--json FILE]</c>: dynamic int8, guarded by accuracy on the data. Exit code 2 when no int8 layout
+/// [--reduce-range] [--force] [--json FILE]</c> (or <c>--dataset ...</c> instead of <c>--data</c>): dynamic int8, guarded by accuracy on the data. Exit code 2 when no int8 layout
 /// stays within the budget (nothing is written).
 /// </summary>
 internal static class QuantizeCommand
@@ -25,6 +25,7 @@ internal static class QuantizeCommand
         var data = DataOptions.Data(required: false);
         var indices = DataOptions.Indices();
         var format = DataOptions.Format();
+        var dataset = new DatasetOptions();
         var maxDrop = new Option<double>("--max-accuracy-drop") { Description = "Largest accepted accuracy drop vs float32 (0.005 = half a point); multi-label models: micro-F1 drop.", DefaultValueFactory = _ => 0.005 };
         var minAgreement = new Option<double>("--min-agreement") { Description = "Smallest accepted share of examples whose argmax equals float32's; multi-label models: of (example, label) decisions unchanged.", DefaultValueFactory = _ => 0.99 };
         var perChannel = new Option<bool>("--per-channel") { Description = "Per-output-channel weight scales (default true; false = one scale per matrix).", DefaultValueFactory = _ => true };
@@ -35,29 +36,27 @@ internal static class QuantizeCommand
             model, output, data, indices, maxDrop, minAgreement, perChannel, reduceRange, force, json,
         };
         format.AddTo(command);
+        dataset.AddTo(command);
         command.SetAction(parse =>
         {
             var source = parse.GetRequiredValue(model).FullName;
             ReportFiles.RequireFilePath(parse.GetValue(json), "--json");
             IReadOnlyList<(string Text, int Label)>? examples = null;
             IReadOnlyList<(string Text, IReadOnlyList<int> Labels)>? multiLabelExamples = null;
-            if (parse.GetValue(data) is { } dataFile)
+            var options = format.Read(parse);
+            var split = dataset.Read(parse, ref options);
+            if (parse.GetValue(data) is not null || split is not null)
             {
                 var config = TransformerConfig.Load(Path.Combine(Int8Quantizer.ResolveCheckpoint(source), ModelFolder.ConfigFile));
                 var multiLabel = config.Problem == ClassificationProblem.MultiLabel;
-                var dataset = LabelledDataReader.Read(dataFile.FullName, format.Read(parse) with { MultiLabel = multiLabel }, config.Id2Label);
-                if (parse.GetValue(indices) is { } indexFile)
-                {
-                    dataset = dataset.Select(LabelledDataReader.ReadIndices(indexFile.FullName));
-                }
-
+                var (guard, _) = LabelledDataSource.Load(parse.GetValue(data), split, parse.GetValue(indices), options with { MultiLabel = multiLabel }, config.Id2Label, parse.InvocationConfiguration.Error);
                 if (multiLabel)
                 {
-                    multiLabelExamples = dataset.Examples.Select(e => (e.Text, e.LabelSet)).ToList();
+                    multiLabelExamples = guard.Examples.Select(e => (e.Text, e.LabelSet)).ToList();
                 }
                 else
                 {
-                    examples = dataset.Examples.Select(e => (e.Text, e.Label)).ToList();
+                    examples = guard.Examples.Select(e => (e.Text, e.Label)).ToList();
                 }
             }
 

@@ -28,7 +28,8 @@ internal static class TrainCommand
     {
         var baseModel = new Option<DirectoryInfo>("--base") { Description = "Base checkpoint folder (config.json, model.safetensors or pytorch_model.bin, vocab.txt).", Required = true };
         var fromScratch = new Option<bool>("--from-scratch") { Description = "Start every weight random: --base then only provides config.json and vocab.txt." };
-        var data = DataOptions.Data(required: true);
+        var data = DataOptions.Data(required: false);
+        var hubDataset = new DatasetOptions();
         var validation = new Option<FileInfo?>("--validation") { Description = "Validation data file, evaluated after every epoch." };
         var validationIndices = new Option<FileInfo?>("--validation-indices") { Description = "0-based rows, one per line: without --validation these rows of --data are held out for validation; with it, they select rows of --validation." };
         var split = new Option<double?>("--split") { Description = "Hold out this share of --data for validation (e.g. 0.15), seeded by --seed." };
@@ -68,6 +69,7 @@ internal static class TrainCommand
         }
 
         format.AddTo(command);
+        hubDataset.AddTo(command);
         command.SetAction(parse =>
         {
             var problemKind = ClassificationProblems.TryParse(parse.GetValue(problem))
@@ -80,10 +82,13 @@ internal static class TrainCommand
             }
 
             var baseDirectory = parse.GetRequiredValue(baseModel).FullName;
-            var dataFile = parse.GetRequiredValue(data)!.FullName;
+            var hubSplit = hubDataset.Read(parse, ref readOptions);
+            LabelledDataSource.RequireOne(parse.GetValue(data), hubSplit);
+            var dataFile = parse.GetValue(data)?.FullName ?? hubSplit!.ToString();
             var trainingMode = ParseMode(parse.GetValue(mode)!);
             var labelList = ResolveLabels(parse.GetValue(labels), baseDirectory, dataFile, readOptions);
-            var dataset = ReadData(dataFile, readOptions, labelList, parse.GetValue(labels) is not null);
+            var dataset = ReadData(parse.GetValue(data), hubSplit, readOptions, labelList, parse.GetValue(labels) is not null, parse.InvocationConfiguration.Error);
+            dataFile = dataset.Path;
             var seedValue = parse.GetValue(seed);
             var (train, held, heldPath) = SplitData(dataset, parse.GetValue(validation), parse.GetValue(validationIndices), parse.GetValue(split), parse.GetValue(stratify), seedValue, readOptions, labelList);
             var request = new TrainingRequest
@@ -194,11 +199,11 @@ internal static class TrainCommand
         return config.Id2Label;
     }
 
-    private static LabelledDataset ReadData(string path, DataReadOptions options, IReadOnlyList<string> labels, bool labelsGiven)
+    private static LabelledDataset ReadData(FileInfo? data, FastBert.Models.Hub.HubDatasetSplit? split, DataReadOptions options, IReadOnlyList<string> labels, bool labelsGiven, TextWriter error)
     {
         try
         {
-            return LabelledDataReader.Read(path, options, labels);
+            return LabelledDataSource.Load(data, split, null, options, labels, error).Dataset;
         }
         catch (UnknownLabelException ex) when (!labelsGiven)
         {

@@ -23,6 +23,7 @@ internal sealed class HubTestServer : IDisposable
 
     private readonly string _folder;
     private readonly ConcurrentDictionary<string, FileEntry> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string RepoId, string Revision), DatasetBranch> _datasets = new();
     private readonly ConcurrentQueue<SeenRequest> _requests = new();
     private readonly ConcurrentQueue<string> _violations = new();
     private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
@@ -128,6 +129,14 @@ internal sealed class HubTestServer : IDisposable
 
     public int Count(string method) => _requests.Count(r => r.Method == method);
 
+    /// <summary>
+    /// Serves <paramref name="folder"/> as branch <paramref name="revision"/> (e.g. main, refs/convert/parquet) of dataset
+    /// <paramref name="repoId"/> at <paramref name="commit"/>: <c>/api/datasets/{repo}/revision/{revision}</c> lists its
+    /// files (siblings), <c>/datasets/{repo}/resolve/{revision or commit}/{file}</c> serves them (Parquet files as LFS).
+    /// </summary>
+    public void AddDataset(string repoId, string revision, string commit, string folder) =>
+        _datasets[(repoId, revision)] = new DatasetBranch(commit, folder, new ConcurrentDictionary<string, FileEntry>(StringComparer.Ordinal));
+
     public int Count(string method, string file) =>
         _requests.Count(r => r.Method == method && (r.Path.EndsWith("/" + file, StringComparison.Ordinal)));
 
@@ -176,9 +185,11 @@ internal sealed class HubTestServer : IDisposable
         return ReferenceEquals(entry, FileEntry.Missing) ? null : entry;
     }
 
-    private FileEntry Load(string name)
+    private FileEntry Load(string name) => LoadFrom(_folder, name);
+
+    private static FileEntry LoadFrom(string folder, string name)
     {
-        var path = Path.Combine(_folder, name);
+        var path = Path.Combine(folder, name);
         if (name.Contains("..", StringComparison.Ordinal) || !File.Exists(path))
         {
             return FileEntry.Missing;
@@ -299,6 +310,11 @@ internal sealed class HubTestServer : IDisposable
         }
 
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+        if (segments.Length >= 2 && (segments[0] == "datasets" || (segments[0] == "api" && segments[1] == "datasets")))
+        {
+            return await ServeDatasetAsync(client, stream, method, segments, headers);
+        }
+
         if (segments.Length >= 2 && segments[0] == "cdn")
         {
             return await ServeFileAsync(client, stream, method, string.Join('/', segments[1..]), headers, new Dictionary<string, string>());
@@ -364,6 +380,61 @@ internal sealed class HubTestServer : IDisposable
         }
 
         return await ServeFileAsync(client, stream, method, file, headers, metadata);
+    }
+
+    private async Task<bool> ServeDatasetAsync(TcpClient client, NetworkStream stream, string method, string[] segments, Dictionary<string, string> headers)
+    {
+        var api = segments[0] == "api";
+        var rest = segments[(api ? 2 : 1)..];
+        var marker = api ? "revision" : "resolve";
+        var at = Array.IndexOf(rest, marker);
+        if (at is < 1 or > 2 || rest.Length < at + 2)
+        {
+            return await RespondAsync(stream, method, 404, new Dictionary<string, string>(), ReadOnlyMemory<byte>.Empty);
+        }
+
+        var repoId = string.Join('/', rest[..at]);
+        var revision = rest[at + 1];
+        if (!_datasets.Keys.Any(k => k.RepoId == repoId))
+        {
+            return await ErrorAsync(stream, method, 404, "RepoNotFound", "Repository not found");
+        }
+
+        var branch = _datasets.FirstOrDefault(d => d.Key.RepoId == repoId && (d.Key.Revision == revision || d.Value.Commit == revision)).Value;
+        if (branch is null)
+        {
+            return await ErrorAsync(stream, method, 404, "RevisionNotFound", "Invalid rev id: " + revision);
+        }
+
+        if (api)
+        {
+            var siblings = Directory.EnumerateFiles(branch.Folder, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(branch.Folder, f).Replace(Path.DirectorySeparatorChar, '/'))
+                .Order(StringComparer.Ordinal)
+                .Select(f => new Dictionary<string, string> { ["rfilename"] = f });
+            var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["id"] = repoId, ["sha"] = branch.Commit, ["siblings"] = siblings.ToList() });
+            return await RespondAsync(stream, method, 200, new Dictionary<string, string> { ["Content-Type"] = "application/json" }, json);
+        }
+
+        var file = string.Join('/', rest[(at + 2)..]);
+        var entry = branch.Files.GetOrAdd(file, name => LoadFrom(branch.Folder, name));
+        if (ReferenceEquals(entry, FileEntry.Missing))
+        {
+            return await ErrorAsync(stream, method, 404, "EntryNotFound", "Entry not found", branch.Commit);
+        }
+
+        var metadata = new Dictionary<string, string> { ["X-Repo-Commit"] = branch.Commit, ["Accept-Ranges"] = "bytes" };
+        if (file.EndsWith(".parquet", StringComparison.Ordinal))
+        {
+            metadata["X-Linked-Etag"] = $"\"{entry.Sha256}\"";
+            metadata["X-Linked-Size"] = entry.Bytes.Length.ToString();
+        }
+        else
+        {
+            metadata["ETag"] = $"\"{entry.GitBlobId}\"";
+        }
+
+        return await RespondAsync(stream, method, 200, metadata, entry.Bytes);
     }
 
     private async Task<bool> ServeFileAsync(TcpClient client, NetworkStream stream, string method, string file,
@@ -539,6 +610,8 @@ internal sealed class HubTestServer : IDisposable
             }
         }
     }
+
+    private sealed record DatasetBranch(string Commit, string Folder, ConcurrentDictionary<string, FileEntry> Files);
 
     private sealed record FileEntry(byte[] Bytes, string Sha256, string GitBlobId)
     {

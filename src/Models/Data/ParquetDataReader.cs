@@ -1,0 +1,124 @@
+using System.Globalization;
+
+namespace FastBert.Models.Data;
+
+/// <summary>
+/// Reads labelled examples from Parquet files (a local <c>.parquet</c> file, or a Hub dataset split's shards).
+/// </summary>
+/// <remarks>
+/// <para><b>Columns.</b> The text column is <see cref="DataReadOptions.TextColumn"/>, else the first of
+/// <see cref="LabelledDataReader.TextColumnNames"/> the file has; the label column likewise from
+/// <see cref="LabelledDataReader.LabelColumnNames"/>. Names match exactly, else case-insensitively.</para>
+/// <para><b>Labels.</b> Text labels and plain integers are matched like a TSV's (the model's label names,
+/// case-insensitive, then indices 0..n-1). A <c>ClassLabel</c> column (integers whose names the datasets library
+/// stored in the file's <c>huggingface</c> metadata) is matched by name when every class name is one of the model's
+/// labels, else its integer is the model's label index. -1, the datasets library's "no label" (e.g. GLUE's test
+/// splits), is an error. With <see cref="DataReadOptions.NormalizeLabels"/> a label such as <c>0_not_relevant</c>
+/// is read as <c>0</c> first.</para>
+/// <para><see cref="LabelledExample.LineNumber"/> is the 1-based row number over all the files, in order.</para>
+/// </remarks>
+public static class ParquetDataReader
+{
+    /// <summary>The extension of a Parquet file.</summary>
+    public const string Extension = ".parquet";
+
+    /// <summary>
+    /// Reads <paramref name="paths"/> in order; <paramref name="displayName"/> names the data in messages and reports
+    /// (the file, or the Hub dataset split). <paramref name="maxRows"/> stops reading after that many rows.
+    /// </summary>
+    /// <exception cref="DataFormatException">A file is not Parquet, a column is missing (the message lists the
+    /// columns), a row has no text or an unknown label.</exception>
+    public static async Task<LabelledDataset> ReadAsync(IReadOnlyList<string> paths, string displayName, DataReadOptions options,
+        IReadOnlyList<string> modelLabels, int? maxRows = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(modelLabels);
+        if (paths.Count == 0)
+        {
+            throw new ArgumentException("No Parquet files to read.", nameof(paths));
+        }
+
+        if (options.MultiLabel)
+        {
+            throw new DataFormatException(displayName, null, "multi-label data cannot be read from Parquet yet; convert it to JSON lines (\"labels\": [...]).");
+        }
+
+        var (columns, _) = await ParquetColumns.ReadSchemaAsync(paths[0], cancellationToken).ConfigureAwait(false);
+        var textColumn = options.TextColumn ?? Pick(columns, LabelledDataReader.TextColumnNames)
+            ?? throw new DataFormatException(displayName, null,
+                $"none of the columns ({string.Join(", ", columns)}) is a text column by name ({string.Join(", ", LabelledDataReader.TextColumnNames)}); name it (--dataset-input-column or --text-column).");
+        var labelColumn = options.LabelColumn ?? Pick(columns.Where(c => !string.Equals(c, textColumn, StringComparison.OrdinalIgnoreCase)), LabelledDataReader.LabelColumnNames)
+            ?? throw new DataFormatException(displayName, null,
+                $"none of the columns ({string.Join(", ", columns)}) is a label column by name ({string.Join(", ", LabelledDataReader.LabelColumnNames)}); name it (--dataset-label-column or --label-column).");
+
+        // Rows that options drop must not count towards the limit, so only an unfiltered read stops early.
+        var filtered = options.SkipLabels.Count > 0 || options.DropMultiLabel;
+        var data = await ParquetColumns.ReadAsync(paths, textColumn, labelColumn, filtered ? null : maxRows, cancellationToken).ConfigureAwait(false);
+        var matcher = new LabelMatcher(modelLabels, options);
+        var byClassName = data.LabelNames is { Count: > 0 } names
+            && names.All(name => matcher.Match(name, out _) == LabelMatch.Label && !IsIndexOnly(name, modelLabels, options));
+
+        var examples = new List<LabelledExample>(data.Texts.Count);
+        var skipped = 0;
+        for (var row = 0; row < data.Texts.Count && examples.Count < (maxRows ?? int.MaxValue); row++)
+        {
+            var rowNumber = row + 1;
+            var raw = data.Labels![row] ?? throw new DataFormatException(displayName, rowNumber, $"the label ('{labelColumn}') is null.");
+            if (data.LabelNames is { } classNames && long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                if (value == -1)
+                {
+                    throw new DataFormatException(displayName, rowNumber,
+                        $"the label is -1, the datasets library's \"no label\" (test splits of benchmarks such as GLUE are unlabelled); evaluate on a labelled split such as validation.");
+                }
+
+                if (value < 0 || value >= classNames.Count)
+                {
+                    throw new DataFormatException(displayName, rowNumber, $"label {value} is outside the ClassLabel names ({string.Join(", ", classNames)}).");
+                }
+
+                if (byClassName)
+                {
+                    raw = classNames[(int)value];
+                }
+            }
+
+            switch (matcher.Match(raw, out var index))
+            {
+                case LabelMatch.Label:
+                    examples.Add(new LabelledExample(rowNumber, data.Texts[row] ?? string.Empty, index));
+                    break;
+                case LabelMatch.Skipped:
+                    skipped++;
+                    break;
+                default:
+                    throw new UnknownLabelException(displayName, rowNumber, raw.Trim(), modelLabels);
+            }
+        }
+
+        if (examples.Count == 0)
+        {
+            throw new DataFormatException(displayName, null, skipped > 0 ? $"every row was dropped ({skipped} rows)." : "it has no rows.");
+        }
+
+        return new LabelledDataset(displayName, examples) { SkippedRows = skipped };
+    }
+
+    /// <summary>Reads a local <c>.parquet</c> file; see <see cref="ReadAsync"/>.</summary>
+    public static LabelledDataset Read(string path, DataReadOptions options, IReadOnlyList<string> modelLabels) =>
+        ReadAsync([path], path, options, modelLabels, options.MaxSamples).GetAwaiter().GetResult();
+
+    private static string? Pick(IEnumerable<string> columns, IReadOnlyList<string> preferred)
+    {
+        var list = columns.ToList();
+        return preferred.Select(name => list.FirstOrDefault(c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase))).FirstOrDefault(c => c is not null);
+    }
+
+    // A class name like "0" matches the model only as an index, which says nothing about the names agreeing.
+    private static bool IsIndexOnly(string name, IReadOnlyList<string> modelLabels, DataReadOptions options)
+    {
+        var value = options.NormalizeLabels ? LabelMatcher.Normalize(name) : name.Trim();
+        return !modelLabels.Any(l => string.Equals(l.Trim(), value, StringComparison.OrdinalIgnoreCase));
+    }
+}
