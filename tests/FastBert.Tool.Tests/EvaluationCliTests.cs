@@ -34,6 +34,17 @@ public sealed class EvaluationCliTests : IDisposable
         Assert.Equal(965, evaluation.Metrics.PerClass[0].Support);
         Assert.NotNull(evaluation.Metrics.Auroc);
         Assert.Contains("accuracy", output);
+
+        // The misclassified examples (as many as the confusion matrix's off-diagonal, up to 10), each word explained in place.
+        var wrong = evaluation.Metrics.ConfusionMatrix.Select((row, t) => row.Where((_, p) => p != t).Sum()).Sum();
+        var misclassified = evaluation.Misclassified!;
+        Assert.Equal(Math.Min(10, wrong), misclassified.Count);
+        Assert.All(misclassified, x =>
+        {
+            Assert.NotEqual(x.Expected, x.Predicted);
+            Assert.NotEmpty(x.Words);
+            Assert.All(x.Words, w => Assert.Equal(w.Word, x.Text[w.Start..w.End]));
+        });
     }
 
     [Fact]

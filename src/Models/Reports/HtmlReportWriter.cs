@@ -88,6 +88,9 @@ public static class HtmlReportWriter
         .accepted { background: #1a7f37; }
         .refused { background: #cf222e; }
         footer { margin-top: 40px; font-size: 12px; color: #57606a; }
+        span.w { border-radius: 3px; padding: 0 1px; }
+        span.p1 { background: #fff1e5; } span.p2 { background: #ffdfb6; } span.p3 { background: #ffc680; } span.p4 { background: #fb8f44; } span.p5 { background: #e16f24; color: #ffffff; }
+        span.n1 { background: #eef6ff; } span.n2 { background: #cae8ff; } span.n3 { background: #9cd4ff; } span.n4 { background: #54aeff; } span.n5 { background: #0969da; color: #ffffff; }
         """;
 
     public static string Write(IReadOnlyList<Report> reports)
@@ -378,7 +381,64 @@ public static class HtmlReportWriter
         }
 
         html.Append("</tbody>\n</table></div>\n</div>\n<figure>").Append(SvgCharts.ConfusionHeatmap(m, e.Model.Name))
-            .Append("<figcaption>Rows are true labels, columns predictions; shading is the share of the true label's examples (row-normalised), with the count in each cell.</figcaption></figure>\n</div>\n</section>\n");
+            .Append("<figcaption>Rows are true labels, columns predictions; shading is the share of the true label's examples (row-normalised), with the count in each cell.</figcaption></figure>\n</div>\n");
+        WriteMisclassified(html, e, index);
+        html.Append("</section>\n");
+    }
+
+    private static void WriteMisclassified(StringBuilder html, Evaluation e, int index)
+    {
+        if (e.Misclassified is not { Count: > 0 } examples)
+        {
+            return;
+        }
+
+        html.Append("<h4>Misclassified examples (first ").Append(Count(examples.Count)).Append(")</h4>\n<p class=\"muted\">").Append(ShadingLegend).Append("</p>\n")
+            .Append("<table class=\"misclassified\">\n<thead><tr>");
+        HeaderCells(html, "Index", "Expected", "Predicted", "Confidence", "Text");
+        html.Append("</tr></thead>\n<tbody>\n");
+        for (var row = 0; row < examples.Count; row++)
+        {
+            var x = examples[row];
+            html.Append("<tr data-eval=\"").Append(Count(index)).Append("\" data-row=\"").Append(Count(row)).Append("\"><td class=\"num\">").Append(Count(x.Index))
+                .Append("</td><td>").Append(E(x.Expected)).Append("</td><td>").Append(E(x.Predicted)).Append("</td><td class=\"num\">").Append(Score(x.Confidence))
+                .Append("</td><td class=\"text\">");
+            ShadedText(html, x.Text, x.Words);
+            html.Append("</td></tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n");
+    }
+
+    private const string ShadingLegend =
+        "Words are shaded by their contribution to the predicted label (occlusion: its probability minus the probability without the word): orange pushed towards it, blue away; hover a word for the value.";
+
+    // The text as it is, each explained word in a span carrying its contribution; stray spans that do not fit the
+    // text (a hand-edited report) are skipped rather than shown in the wrong place.
+    private static void ShadedText(StringBuilder html, string text, IReadOnlyList<ExplainedWord> words)
+    {
+        var at = 0;
+        foreach (var word in words)
+        {
+            if (word.Start < at || word.End > text.Length || word.End < word.Start)
+            {
+                continue;
+            }
+
+            var contribution = Delta(word.Contribution);
+            var level = Math.Min(5, (int)Math.Ceiling(Math.Abs(word.Contribution) * 5 - 0.025));
+            html.Append(E(text[at..word.Start])).Append("<span class=\"w");
+            if (level > 0)
+            {
+                html.Append(word.Contribution > 0 ? " p" : " n").Append(Count(level));
+            }
+
+            html.Append("\" data-word=\"").Append(E(word.Word)).Append("\" data-contribution=\"").Append(contribution).Append("\" title=\"").Append(contribution)
+                .Append("\">").Append(E(text[word.Start..word.End])).Append("</span>");
+            at = word.End;
+        }
+
+        html.Append(E(text[at..]));
     }
 
     // ---- comparisons ------------------------------------------------------------------------------------------
@@ -414,15 +474,35 @@ public static class HtmlReportWriter
             var shown = Math.Min(ReportSet.FlippedShown, c.Flipped.Count);
             html.Append("<h3>").Append(E(c.Baseline)).Append(" → ").Append(E(c.Variant)).Append(": flipped examples (")
                 .Append(shown == c.Flipped.Count ? $"all {Count(shown)}" : $"first {Count(shown)} of {Count(c.Flipped.Count)}").Append(")</h3>\n");
+            var explained = c.Flipped.Take(shown).Any(f => f.BaselineWords is not null && f.VariantWords is not null);
+            if (explained)
+            {
+                html.Append("<p class=\"muted\">").Append(ShadingLegend).Append(" Each model's words are shaded towards its own label.</p>\n");
+            }
+
             html.Append("<table class=\"flipped\">\n<thead><tr>");
-            HeaderCells(html, "Index", "Expected", c.Baseline, c.Variant, "Text");
+            HeaderCells(html, explained ? ["Index", "Expected", c.Baseline, c.Variant, $"Text, {c.Baseline}'s words", $"Text, {c.Variant}'s words"] : ["Index", "Expected", c.Baseline, c.Variant, "Text"]);
             html.Append("</tr></thead>\n<tbody>\n");
             for (var row = 0; row < shown; row++)
             {
                 var f = c.Flipped[row];
-                html.Append("<tr>").Append(Num("index", Count(f.Index), [("comparison", Count(i)), ("row", Count(row))]))
-                    .Append("<td>").Append(E(f.Expected)).Append("</td><td>").Append(E(f.Baseline)).Append("</td><td>").Append(E(f.Variant))
-                    .Append("</td><td class=\"text\">").Append(E(f.Text)).Append("</td></tr>\n");
+                html.Append("<tr data-comparison=\"").Append(Count(i)).Append("\" data-row=\"").Append(Count(row)).Append("\">")
+                    .Append(Num("index", Count(f.Index), [("comparison", Count(i)), ("row", Count(row))]))
+                    .Append("<td>").Append(E(f.Expected)).Append("</td><td>").Append(E(f.Baseline)).Append("</td><td>").Append(E(f.Variant)).Append("</td>");
+                if (!explained)
+                {
+                    html.Append("<td class=\"text\">").Append(E(f.Text)).Append("</td></tr>\n");
+                    continue;
+                }
+
+                foreach (var (words, model) in new[] { (f.BaselineWords, "baseline"), (f.VariantWords, "variant") })
+                {
+                    html.Append("<td class=\"text\" data-words=\"").Append(model).Append("\">");
+                    ShadedText(html, f.Text, words ?? []);
+                    html.Append("</td>");
+                }
+
+                html.Append("</tr>\n");
             }
 
             html.Append("</tbody>\n</table>\n");

@@ -81,7 +81,19 @@ public sealed record ModelRef(string Name, string Path, long FileSizeBytes, stri
 public sealed record DataRef(string Path, int Examples);
 
 /// <summary>One model on one labelled data set.</summary>
-public sealed record Evaluation(ModelRef Model, DataRef Data, ClassificationMetrics Metrics);
+public sealed record Evaluation(ModelRef Model, DataRef Data, ClassificationMetrics Metrics)
+{
+    /// <summary>The first misclassified examples in data order, each word with its contribution to the wrong label (absent in older reports).</summary>
+    public IReadOnlyList<ExplainedExample>? Misclassified { get; init; }
+}
+
+/// <summary>An example and the words that drove the model's prediction for it (see <c>BertModel.Explain</c>).</summary>
+/// <param name="Index">0-based position in the data.</param>
+/// <param name="Confidence">The predicted label's probability.</param>
+public sealed record ExplainedExample(int Index, string Text, string Expected, string Predicted, double Confidence, IReadOnlyList<ExplainedWord> Words);
+
+/// <summary>A word of an example's text: its UTF-16 span and its contribution to the predicted label's probability (occlusion).</summary>
+public sealed record ExplainedWord(string Word, int Start, int End, double Contribution);
 
 /// <summary>One multi-label model on one labelled data set.</summary>
 public sealed record MultiLabelEvaluation(ModelRef Model, DataRef Data, MultiLabelMetrics Metrics);
@@ -169,7 +181,14 @@ public sealed record VariantComparison(
     double ArgmaxAgreement,
     IReadOnlyList<FlippedExample> Flipped);
 
-public sealed record FlippedExample(int Index, string Text, string Expected, string Baseline, string Variant);
+public sealed record FlippedExample(int Index, string Text, string Expected, string Baseline, string Variant)
+{
+    /// <summary>Each word's contribution to the baseline's label, under the baseline (absent in older reports and beyond the shown examples).</summary>
+    public IReadOnlyList<ExplainedWord>? BaselineWords { get; init; }
+
+    /// <summary>Each word's contribution to the variant's label, under the variant.</summary>
+    public IReadOnlyList<ExplainedWord>? VariantWords { get; init; }
+}
 
 /// <summary>Speed and footprint of one model.</summary>
 public sealed record BenchmarkResult(ModelRef Model, double LoadMs, long PeakWorkingSetBytes, IReadOnlyList<LatencyRun> Runs);

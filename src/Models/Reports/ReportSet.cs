@@ -9,6 +9,9 @@ internal sealed class ReportSet
     /// <summary>How many flipped examples a comparison lists (the count always covers all of them).</summary>
     public const int FlippedShown = 10;
 
+    /// <summary>How many misclassified examples an evaluation lists with their words explained.</summary>
+    public const int MisclassifiedShown = 10;
+
     private ReportSet(IReadOnlyList<Report> reports)
     {
         Reports = reports;

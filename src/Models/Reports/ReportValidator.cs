@@ -40,6 +40,8 @@ internal static class ReportValidator
                 Require(flipped.Expected, source, $"{at}.flipped[{j}].expected");
                 Require(flipped.Baseline, source, $"{at}.flipped[{j}].baseline");
                 Require(flipped.Variant, source, $"{at}.flipped[{j}].variant");
+                ValidateWords(flipped.BaselineWords, flipped.Text, source, $"{at}.flipped[{j}].baselineWords");
+                ValidateWords(flipped.VariantWords, flipped.Text, source, $"{at}.flipped[{j}].variantWords");
             }
         }
 
@@ -185,6 +187,22 @@ internal static class ReportValidator
 
     private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
+    // Words are shaded in place, so each must lie inside its text, in order, and spell what the text holds there.
+    private static void ValidateWords(IReadOnlyList<ExplainedWord>? words, string text, string source, string at)
+    {
+        var end = 0;
+        for (var i = 0; i < (words?.Count ?? 0); i++)
+        {
+            var word = Require(words![i], source, $"{at}[{i}]");
+            if (word.Start < end || word.End < word.Start || word.End > text.Length || text[word.Start..word.End] != word.Word)
+            {
+                Fail(source, $"{at}[{i}] \"{word.Word}\" at {word.Start}..{word.End} is not that word's place in the example's text");
+            }
+
+            end = word.End;
+        }
+    }
+
     private static void ValidateEvaluation(Evaluation? evaluation, string source, string at)
     {
         Require(evaluation, source, at);
@@ -195,6 +213,15 @@ internal static class ReportValidator
         for (var i = 0; i < labels.Count; i++)
         {
             Require(labels[i], source, $"{at}.metrics.labels[{i}]");
+        }
+
+        for (var i = 0; i < (evaluation.Misclassified?.Count ?? 0); i++)
+        {
+            var example = Require(evaluation.Misclassified![i], source, $"{at}.misclassified[{i}]");
+            Require(example.Text, source, $"{at}.misclassified[{i}].text");
+            Require(example.Expected, source, $"{at}.misclassified[{i}].expected");
+            Require(example.Predicted, source, $"{at}.misclassified[{i}].predicted");
+            ValidateWords(Require(example.Words, source, $"{at}.misclassified[{i}].words"), example.Text, source, $"{at}.misclassified[{i}].words");
         }
 
         Require(metrics.Macro, source, at + ".metrics.macro");

@@ -88,13 +88,22 @@ internal static class EvaluateCommand
             var examples = dataset!.Examples;
             var evaluation = progress.Run($"Evaluating {name} on {examples.Count} examples", _ => ModelEvaluator.Evaluate(model, dataset!.Texts, dataset.Labels));
             probabilities.Add(evaluation.Probabilities);
-            evaluations.Add(new Evaluation(Describe(name, directory, model), new DataRef(dataset.Path, examples.Count), evaluation.Metrics));
+            var misclassified = progress.Run($"Explaining {name}'s first misclassified examples", _ => ReportExplanations.Misclassified(model, dataset, evaluation));
+            evaluations.Add(new Evaluation(Describe(name, directory, model), new DataRef(dataset.Path, examples.Count), evaluation.Metrics) { Misclassified = misclassified });
         }
 
         var comparisons = new List<VariantComparison>();
         for (var i = 1; i < models.Count; i++)
         {
-            comparisons.Add(ComparisonCalculator.Compare(models[0].Name, models[i].Name, dataset!.Examples, probabilities[0], probabilities[i], labels!));
+            var comparison = ComparisonCalculator.Compare(models[0].Name, models[i].Name, dataset!.Examples, probabilities[0], probabilities[i], labels!);
+            if (comparison.Flipped.Count > 0)
+            {
+                using var baseline = BertModel.Load(models[0].Directory);
+                using var variant = BertModel.Load(models[i].Directory);
+                comparison = progress.Run($"Explaining the examples {models[i].Name} flips", _ => ReportExplanations.ExplainFlipped(comparison, baseline, variant));
+            }
+
+            comparisons.Add(comparison);
         }
 
         var report = new Report
