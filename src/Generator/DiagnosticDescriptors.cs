@@ -44,13 +44,17 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidLockFile = Create(ManifestDiagnosticIds.InvalidLockFile, "Manifest lock file is not valid");
 
+    public static readonly DiagnosticDescriptor InvalidHubDatasetReference = Create(ManifestDiagnosticIds.InvalidHubDatasetReference, "Invalid Hugging Face Hub dataset reference");
+
+    public static readonly DiagnosticDescriptor DatasetKeyWithoutDataset = Create(ManifestDiagnosticIds.DatasetKeyWithoutDataset, "Dataset key without a Hub dataset");
+
     public static readonly DiagnosticDescriptor InternalError = Create(ManifestDiagnosticIds.InternalError, "Unexpected error in the FastBert generator");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new[]
     {
         YamlSyntaxError, UnknownKey, WrongType, MissingKey, EmptyLabels, DuplicateLabel, InvalidLabelName, InvalidTypeName,
         ValueOutOfRange, ClassNameClash, EmptyManifest, DuplicateKey, UnreadableManifest, ModelNameClash, InvalidHubReference,
-        InvalidLockFile, InternalError,
+        InvalidLockFile, InvalidHubDatasetReference, DatasetKeyWithoutDataset, InternalError,
     }.ToDictionary(static d => d.Id, StringComparer.Ordinal);
 
     /// <summary>The descriptor of <paramref name="id"/>; <see cref="InternalError"/> for an id this version does not know.</summary>

@@ -79,9 +79,12 @@ public sealed record ClassifierManifest(
     /// </summary>
     public string? ResolveModelDirectory() => ManifestPaths.ResolveModelSource(Path, ModelSource);
 
-    /// <summary>The absolute path of validate.data; <see langword="null"/> when the manifest has no <c>validate:</c>.</summary>
+    /// <summary>
+    /// The absolute path of validate.data; <see langword="null"/> when the manifest has no <c>validate:</c> or its data is
+    /// a Hub dataset (<see cref="ValidateSettings.HubDataset"/>), which is no local file.
+    /// </summary>
     public string? ResolveValidationData() =>
-        Validate is null ? null : ManifestPaths.ResolveRelative(Path, Validate.Data.Value);
+        Validate is null || Validate.HubDataset is not null ? null : ManifestPaths.ResolveRelative(Path, Validate.Data.Value);
 
     /// <summary>The absolute path of validate.indices; <see langword="null"/> when not set.</summary>
     public string? ResolveValidationIndices() =>
@@ -162,7 +165,7 @@ public sealed record QuantizeSettings(
 /// gate is reported at its line (e.g. at <c>minAccuracy:</c>).
 /// </summary>
 /// <param name="Span">Where the <c>validate</c> key is.</param>
-/// <param name="Data">validate.data: the .tsv/.csv/.jsonl file, relative to the manifest (see <see cref="ClassifierManifest.ResolveValidationData"/>).</param>
+/// <param name="Data">validate.data: the .tsv/.csv/.jsonl/.parquet file, relative to the manifest (see <see cref="ClassifierManifest.ResolveValidationData"/>), or a Hub dataset (<see cref="HubDataset"/>).</param>
 /// <param name="Indices">validate.indices: a file of 0-based row indices selecting the held-out rows, relative to the manifest; <see langword="null"/> for every row.</param>
 /// <param name="TextColumn">validate.textColumn; <see langword="null"/> for <see cref="DefaultTextColumn"/>.</param>
 /// <param name="LabelColumn">validate.labelColumn; <see langword="null"/> for <see cref="DefaultLabelColumn"/>.</param>
@@ -179,6 +182,18 @@ public sealed record ValidateSettings(
     ManifestValue<double>? MinMacroF1,
     ManifestValue<double>? MaxP95LatencyMs)
 {
+    /// <summary>
+    /// The Hub dataset when validate.data is <c>hf-dataset:org/name@revision</c> (then <see cref="Split"/> is set);
+    /// <see langword="null"/> for a local file.
+    /// </summary>
+    public HubDatasetReference? HubDataset { get; init; }
+
+    /// <summary>validate.config: the Hub dataset's configuration (subset); <see langword="null"/> for its only one.</summary>
+    public ManifestValue<string>? Config { get; init; }
+
+    /// <summary>validate.split: the Hub dataset's split (e.g. <c>validation</c>); required with a Hub dataset, absent otherwise.</summary>
+    public ManifestValue<string>? Split { get; init; }
+
     /// <summary>The text column when validate.textColumn is not written.</summary>
     public const string DefaultTextColumn = "text";
 

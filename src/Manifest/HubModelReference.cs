@@ -52,10 +52,17 @@ public sealed record HubModelReference(string RepoId, string Revision)
                 : "it must start with 'hf:'.";
         }
 
-        var body = text.Substring(Prefix.Length);
+        return BodyProblem(text.Substring(Prefix.Length), Prefix, out repoId, out revision);
+    }
+
+    /// <summary>What is wrong with <c>org/name@revision</c> (the text after <paramref name="prefix"/>), or null when it is valid.</summary>
+    internal static string? BodyProblem(string body, string prefix, out string? repoId, out string? revision)
+    {
+        repoId = null;
+        revision = null;
         if (body.Length == 0)
         {
-            return "the repository id after 'hf:' is missing.";
+            return "the repository id after '" + prefix + "' is missing.";
         }
 
         var at = body.IndexOf('@');

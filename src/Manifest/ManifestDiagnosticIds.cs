@@ -18,7 +18,7 @@ public static class ManifestDiagnosticIds
     public const string WrongType = "FB0003";
 
     /// <summary>
-    /// A required key is missing: model, model.source, validate.data, or labels (when no lock file provides them: the
+    /// A required key is missing: model, model.source, validate.data, validate.split (a Hub dataset), or labels (when no lock file provides them: the
     /// source generator says which lock file it looked for).
     /// </summary>
     public const string MissingKey = "FB0004";
@@ -58,6 +58,12 @@ public static class ManifestDiagnosticIds
 
     /// <summary>The manifest's lock file (<c>spam.lock.json</c>), needed for its labels, is not valid JSON or its "labels" is not an array of strings.</summary>
     public const string InvalidLockFile = "FB0016";
+
+    /// <summary>validate.data starts with <c>hf-dataset:</c> (or <c>hf:</c>) but is not a valid Hub dataset reference (<c>hf-dataset:org/name@revision</c>).</summary>
+    public const string InvalidHubDatasetReference = "FB0017";
+
+    /// <summary>validate.config or validate.split is written but validate.data is a local file, not a Hub dataset.</summary>
+    public const string DatasetKeyWithoutDataset = "FB0018";
 
     /// <summary>An unexpected internal error; a bug to report.</summary>
     public const string InternalError = "FB0099";
@@ -112,7 +118,7 @@ public static class ManifestDiagnosticIds
     {
         YamlSyntaxError, UnknownKey, WrongType, MissingKey, EmptyLabels, DuplicateLabel, InvalidLabelName,
         InvalidTypeName, ValueOutOfRange, ClassNameClash, EmptyManifest, DuplicateKey, UnreadableManifest,
-        ModelNameClash, InvalidHubReference, InvalidLockFile, InternalError,
+        ModelNameClash, InvalidHubReference, InvalidLockFile, InvalidHubDatasetReference, DatasetKeyWithoutDataset, InternalError,
         ManifestNotFound, ModelFolderNotFound, ModelFilesMissing, ModelUnreadable,
         PrepareFailed, AccuracyGate, QuantizationRefused, MacroF1Gate, LatencyGate, LockMismatch, LabelMismatch,
         ValidationDataUnreadable, ToolNotFound, ToolVersionMismatch,
@@ -308,6 +314,24 @@ public static class ManifestMessages
     public static string InvalidHubReference(string source, string problem) =>
         "'" + source + "' is not a valid Hugging Face Hub reference: " + problem + " Write " + HubModelReference.Syntax
         + ", like 'source: hf:prajjwal1/bert-tiny@main'.";
+
+    /// <summary>FB0017.</summary>
+    /// <param name="data">validate.data as written.</param>
+    /// <param name="problem">What is wrong (a sentence ending with a period).</param>
+    public static string InvalidHubDatasetReference(string data, string problem) =>
+        "'" + data + "' is not a valid Hugging Face Hub dataset reference: " + problem + " Write " + HubDatasetReference.Syntax
+        + ", like 'validate: { data: hf-dataset:glue@main, config: sst2, split: validation }'.";
+
+    /// <summary>FB0004 for a Hub dataset without validate.split.</summary>
+    public static string MissingDatasetSplit(string data) =>
+        "validate.data '" + data + "' is a Hub dataset, so 'validate' needs the split to validate on. Add it, like 'split: validation' (and 'config: <name>' when the dataset has several configurations).";
+
+    /// <summary>FB0018.</summary>
+    /// <param name="key">"config" or "split".</param>
+    /// <param name="data">validate.data as written.</param>
+    public static string DatasetKeyWithoutDataset(string key, string data) =>
+        "validate." + key + " names a part of a Hub dataset, but validate.data '" + data
+        + "' is a local file. Remove '" + key + ":', or write validate.data as a Hub dataset, like 'data: hf-dataset:org/name'.";
 
     /// <summary>FB0016 for a lock file that is not valid.</summary>
     /// <param name="lockFileName">The lock file's name, e.g. "spam.lock.json".</param>

@@ -19,7 +19,9 @@ namespace FastBert.Manifest;
 /// problem: multi-label              # optional; single-label (default) | multi-label
 /// thresholds: tune                  # optional, multi-label only; per label, the F1-best threshold on validate.data
 /// validate:                         # optional
-///   data: data/sms-val.tsv          # required in validate; relative to the manifest
+///   data: data/sms-val.tsv          # required in validate; relative to the manifest, or hf-dataset:org/name@revision
+///   config: plain_text              # optional, Hub datasets only; default: the dataset's only configuration
+///   split: validation               # required with a Hub dataset, not allowed with a file
 ///   indices: data/held-out.txt      # optional; 0-based row indices
 ///   textColumn: text                # optional
 ///   labelColumn: label              # optional
@@ -235,7 +237,7 @@ public static class ManifestParser
 
         private static readonly string[] ValidateKeys =
         {
-            Keys.Data, Keys.Indices, Keys.TextColumn, Keys.LabelColumn, Keys.MinAccuracy, Keys.MinMacroF1, Keys.MaxP95LatencyMs,
+            Keys.Data, Keys.Config, Keys.Split, Keys.Indices, Keys.TextColumn, Keys.LabelColumn, Keys.MinAccuracy, Keys.MinMacroF1, Keys.MaxP95LatencyMs,
         };
 
         private readonly string _path;
@@ -683,14 +685,20 @@ public static class ManifestParser
                 return;
             }
 
-            ManifestValue<string>? data = null, indices = null, textColumn = null, labelColumn = null;
+            ManifestValue<string>? data = null, config = null, split = null, indices = null, textColumn = null, labelColumn = null;
             ManifestValue<double>? minAccuracy = null, minMacroF1 = null, maxLatency = null;
             var seen = ReadEntries(mapping, "under 'validate'", ValidateKeys, (key, _, entry) =>
             {
                 switch (key)
                 {
                     case Keys.Data:
-                        data = ReadText(entry, "'validate.data'", "the validation file (.tsv, .csv or .jsonl), relative to the manifest", "data: data/val.tsv");
+                        data = ReadText(entry, "'validate.data'", "the validation file (.tsv, .csv, .jsonl or .parquet), relative to the manifest, or a Hub dataset", "data: data/val.tsv");
+                        break;
+                    case Keys.Config:
+                        config = ReadText(entry, "'validate.config'", "the Hub dataset's configuration name", "config: sst2");
+                        break;
+                    case Keys.Split:
+                        split = ReadText(entry, "'validate.split'", "the Hub dataset's split name", "split: validation");
                         break;
                     case Keys.Indices:
                         indices = ReadText(entry, "'validate.indices'", "a file of 0-based row indices, relative to the manifest", "indices: data/held-out.txt");
@@ -719,10 +727,54 @@ public static class ManifestParser
                 return;
             }
 
-            if (data is not null)
+            if (data is null)
             {
-                _validate = new ValidateSettings(Span(keyNode), data, indices, textColumn, labelColumn, minAccuracy, minMacroF1, maxLatency);
+                return;
             }
+
+            HubDatasetReference? dataset = null;
+            if (HubDatasetReference.LooksLikeHubReference(data.Value))
+            {
+                if (!HubDatasetReference.TryParse(data.Value, out dataset, out var problem))
+                {
+                    Report(ManifestDiagnosticIds.InvalidHubDatasetReference, ManifestMessages.InvalidHubDatasetReference(data.Value, problem!), data.Span);
+                    return;
+                }
+
+                if (split is null)
+                {
+                    if (!seen.Contains(Keys.Split))
+                    {
+                        Report(ManifestDiagnosticIds.MissingKey, ManifestMessages.MissingDatasetSplit(data.Value), data.Span);
+                    }
+
+                    return;
+                }
+            }
+            else
+            {
+                var misplaced = false;
+                foreach (var key in new[] { config, split })
+                {
+                    if (key is not null)
+                    {
+                        Report(ManifestDiagnosticIds.DatasetKeyWithoutDataset, ManifestMessages.DatasetKeyWithoutDataset(key == config ? Keys.Config : Keys.Split, data.Value), key.Span);
+                        misplaced = true;
+                    }
+                }
+
+                if (misplaced)
+                {
+                    return;
+                }
+            }
+
+            _validate = new ValidateSettings(Span(keyNode), data, indices, textColumn, labelColumn, minAccuracy, minMacroF1, maxLatency)
+            {
+                HubDataset = dataset,
+                Config = config,
+                Split = split,
+            };
         }
 
         private ManifestValue<string>? ReadText(YamlValue value, string what, string expected, string example)
@@ -996,6 +1048,8 @@ public static class ManifestParser
         public const string Problem = "problem";
         public const string Thresholds = "thresholds";
         public const string Data = "data";
+        public const string Config = "config";
+        public const string Split = "split";
         public const string Indices = "indices";
         public const string TextColumn = "textColumn";
         public const string LabelColumn = "labelColumn";
