@@ -61,6 +61,13 @@ public sealed record ClassifierManifest(
     /// </summary>
     public bool TuneThresholds { get; init; }
 
+    /// <summary>
+    /// <c>input: pair</c> or <c>inputs: [premise, hypothesis]</c>: each call classifies a sentence pair, encoded as
+    /// [CLS] first [SEP] second [SEP] with token types 0 then 1; <see langword="null"/> for <c>input: single</c> (the
+    /// default), one text per call.
+    /// </summary>
+    public TextPairInput? Pair { get; init; }
+
     /// <summary><c>validate:</c>, or <see langword="null"/> when the manifest has none (no validation data, no gates).</summary>
     public ValidateSettings? Validate { get; init; }
 
@@ -125,6 +132,32 @@ public enum LabelSource
 /// <param name="MemberName">The enum member: <see cref="Name"/> PascalCased (see <see cref="ManifestNames.ToPascalCase"/>).</param>
 /// <param name="Span">Where the label is in the manifest (the manifest's start for labels from the lock file).</param>
 public sealed record LabelSpec(string Name, string MemberName, ManifestSpan Span);
+
+/// <summary>A sentence-pair classifier's two inputs, named by <c>inputs:</c> (or <c>text</c> and <c>textPair</c> for <c>input: pair</c>).</summary>
+/// <param name="First">The first part (token type 0): the premise, the question, the query…</param>
+/// <param name="Second">The second part (token type 1): the hypothesis, the passage…</param>
+/// <param name="Span">Where <c>inputs</c> (or <c>input</c>) is written.</param>
+public sealed record TextPairInput(InputPart First, InputPart Second, ManifestSpan Span)
+{
+    /// <summary>The parts of <c>input: pair</c>: <c>text</c> and <c>textPair</c>, as the runtime's and Hugging Face's names.</summary>
+    public static TextPairInput Default(ManifestSpan span) =>
+        new(InputPart.Create("text", span), InputPart.Create("textPair", span), span);
+}
+
+/// <summary>One part of a sentence pair.</summary>
+/// <param name="Name">The name as written in <c>inputs:</c>.</param>
+/// <param name="ParameterName">The generated parameter: <see cref="Name"/> camelCased (<see cref="ManifestNames.ToCamelCase"/>); a C# keyword is written with '@'.</param>
+/// <param name="BatchParameterName">The generated batch parameter: the plural of <see cref="ParameterName"/> (<see cref="ManifestNames.ToPlural"/>).</param>
+/// <param name="Span">Where the name is written.</param>
+public sealed record InputPart(string Name, string ParameterName, string BatchParameterName, ManifestSpan Span)
+{
+    /// <summary>The part named <paramref name="name"/>, with its parameter names.</summary>
+    public static InputPart Create(string name, ManifestSpan span)
+    {
+        var parameter = ManifestNames.ToCamelCase(name);
+        return new InputPart(name, parameter, ManifestNames.ToPlural(parameter), span);
+    }
+}
 
 /// <summary>How the build quantizes the exported model.</summary>
 public enum QuantizationMode

@@ -65,6 +65,12 @@ public static class ManifestDiagnosticIds
     /// <summary>validate.config or validate.split is written but validate.data is a local file, not a Hub dataset.</summary>
     public const string DatasetKeyWithoutDataset = "FB0018";
 
+    /// <summary>
+    /// <c>inputs:</c> does not name exactly two distinct parts that become C# parameter names, or contradicts
+    /// <c>input: single</c>.
+    /// </summary>
+    public const string InvalidInputs = "FB0019";
+
     /// <summary>An unexpected internal error; a bug to report.</summary>
     public const string InternalError = "FB0099";
 
@@ -118,7 +124,7 @@ public static class ManifestDiagnosticIds
     {
         YamlSyntaxError, UnknownKey, WrongType, MissingKey, EmptyLabels, DuplicateLabel, InvalidLabelName,
         InvalidTypeName, ValueOutOfRange, ClassNameClash, EmptyManifest, DuplicateKey, UnreadableManifest,
-        ModelNameClash, InvalidHubReference, InvalidLockFile, InvalidHubDatasetReference, DatasetKeyWithoutDataset, InternalError,
+        ModelNameClash, InvalidHubReference, InvalidLockFile, InvalidHubDatasetReference, DatasetKeyWithoutDataset, InvalidInputs, InternalError,
         ManifestNotFound, ModelFolderNotFound, ModelFilesMissing, ModelUnreadable,
         PrepareFailed, AccuracyGate, QuantizationRefused, MacroF1Gate, LatencyGate, LockMismatch, LabelMismatch,
         ValidationDataUnreadable, ToolNotFound, ToolVersionMismatch,
@@ -137,6 +143,7 @@ public static class ManifestMessages
 {
     private const string LabelsExample = "labels: [ham, spam]";
     private const string ModelExample = "model: { source: model/ }";
+    private const string InputsExample = "inputs: [premise, hypothesis]";
 
     /// <summary>FB0001 for a YamlDotNet syntax error.</summary>
     public static string YamlSyntaxError(string yamlMessage) =>
@@ -332,6 +339,33 @@ public static class ManifestMessages
     public static string DatasetKeyWithoutDataset(string key, string data) =>
         "validate." + key + " names a part of a Hub dataset, but validate.data '" + data
         + "' is a local file. Remove '" + key + ":', or write validate.data as a Hub dataset, like 'data: hf-dataset:org/name'.";
+
+    /// <summary>FB0019 for a number of parts other than two.</summary>
+    public static string InputsNotTwo(int count) =>
+        "'inputs' names " + Number(count) + (count == 1 ? " part" : " parts")
+        + ", but a sentence-pair classifier takes exactly two, in the order the model was trained on (token type 0, then 1). Write them like '"
+        + InputsExample + "', or remove 'inputs' for one text per call.";
+
+    /// <summary>FB0019 for a part whose camelCased name is not a C# identifier.</summary>
+    public static string InvalidInputName(string name, string parameter) =>
+        (parameter.Length == 0
+            ? "The input part '" + name + "' has no letters or digits"
+            : "The input part '" + name + "' becomes the parameter '" + parameter + "', which is not a valid C# identifier")
+        + ". Name it with letters first, like '" + InputsExample + "'.";
+
+    /// <summary>FB0019 for two parts with the same parameter name (or batch parameter name).</summary>
+    public static string DuplicateInput(string name, string first, string parameter) =>
+        "The input parts '" + first + "' and '" + name + "' both become the parameter '" + parameter
+        + "'. Give the two parts different names, like '" + InputsExample + "'.";
+
+    /// <summary>FB0019 for a part named like a parameter the generated methods already have.</summary>
+    public static string ReservedInputName(string name, string parameter) =>
+        "The input part '" + name + "' becomes the parameter '" + parameter
+        + "', which the generated async methods already use. Name the part otherwise, like '" + InputsExample + "'.";
+
+    /// <summary>FB0019 for inputs beside input: single.</summary>
+    public static string InputsWithSingleInput() =>
+        "'input: single' classifies one text per call, but 'inputs' names the two parts of a sentence pair. Write 'input: pair' or remove 'input', or remove 'inputs'.";
 
     /// <summary>FB0016 for a lock file that is not valid.</summary>
     /// <param name="lockFileName">The lock file's name, e.g. "spam.lock.json".</param>

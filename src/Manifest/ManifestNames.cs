@@ -59,6 +59,76 @@ public static class ManifestNames
     }
 
     /// <summary>
+    /// camelCases an input part's name for a C# parameter: <see cref="ToPascalCase"/>, then the leading capital lower-cased,
+    /// or the whole leading run of capitals but the last one before a lower-case letter, as System.Text.Json's camelCase
+    /// policy does ("premise" → "premise", "text_pair" → "textPair", "Sentence 1" → "sentence1", "URLPath" → "urlPath",
+    /// "URL" → "url"). Keywords stay as they are ("class"); the generator writes them with '@'.
+    /// </summary>
+    public static string ToCamelCase(string text)
+    {
+        var pascal = ToPascalCase(text);
+        var chars = pascal.ToCharArray();
+        for (var i = 0; i < chars.Length && char.IsUpper(chars[i]); i++)
+        {
+            if (i > 0 && i + 1 < chars.Length && !char.IsUpper(chars[i + 1]))
+            {
+                break;
+            }
+
+            chars[i] = char.ToLowerInvariant(chars[i]);
+        }
+
+        return new string(chars);
+    }
+
+    /// <summary>
+    /// The plural of a camelCased part name, for the batch parameters: the last word takes the English plural ("premise" →
+    /// "premises", "hypothesis" → "hypotheses", "query" → "queries", "textPair" → "textPairs", "box" → "boxes"); a trailing
+    /// number stays last ("sentence1" → "sentences1", "question2" → "questions2").
+    /// </summary>
+    public static string ToPlural(string name)
+    {
+        if (name is null)
+        {
+            throw new ArgumentNullException(nameof(name));
+        }
+
+        var digits = name.Length;
+        while (digits > 0 && char.IsDigit(name[digits - 1]))
+        {
+            digits--;
+        }
+
+        var stem = name.Substring(0, digits);
+        var number = name.Substring(digits);
+        if (stem.Length == 0)
+        {
+            return name + "s";
+        }
+
+        string plural;
+        if (stem.EndsWith("is", StringComparison.Ordinal) && stem.Length > 2)
+        {
+            plural = stem.Substring(0, stem.Length - 2) + "es";
+        }
+        else if (stem.Length > 1 && stem[stem.Length - 1] == 'y' && "aeiou".IndexOf(stem[stem.Length - 2]) < 0)
+        {
+            plural = stem.Substring(0, stem.Length - 1) + "ies";
+        }
+        else if (stem.EndsWith("s", StringComparison.Ordinal) || stem.EndsWith("x", StringComparison.Ordinal) || stem.EndsWith("z", StringComparison.Ordinal)
+            || stem.EndsWith("ch", StringComparison.Ordinal) || stem.EndsWith("sh", StringComparison.Ordinal))
+        {
+            plural = stem + "es";
+        }
+        else
+        {
+            plural = stem + "s";
+        }
+
+        return plural + number;
+    }
+
+    /// <summary>
     /// The default class name for a manifest file: its name without extension PascalCased, plus "Classifier"
     /// unless it already ends so ("spam.yaml" → "SpamClassifier", "sms-spam.yaml" → "SmsSpamClassifier",
     /// "spam-classifier.yaml" → "SpamClassifier").

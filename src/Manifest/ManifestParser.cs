@@ -18,6 +18,8 @@ namespace FastBert.Manifest;
 /// quantize: { mode: int8, maxAccuracyDrop: 0.005 } # optional; mode none | int8, drop a fraction 0..1
 /// problem: multi-label              # optional; single-label (default) | multi-label
 /// thresholds: tune                  # optional, multi-label only; per label, the F1-best threshold on validate.data
+/// input: pair                       # optional; single (default) | pair (parts named text and textPair)
+/// inputs: [premise, hypothesis]     # optional; a sentence pair whose two parts name the generated parameters
 /// validate:                         # optional
 ///   data: data/sms-val.tsv          # required in validate; relative to the manifest, or hf-dataset:org/name@revision
 ///   config: plain_text              # optional, Hub datasets only; default: the dataset's only configuration
@@ -57,6 +59,9 @@ public static class ManifestParser
 
     /// <summary>validate.maxP95LatencyMs must be greater than this (milliseconds); it has no upper bound.</summary>
     private const double MinLatencyExclusive = 0;
+
+    /// <summary>The async methods' last parameter; no input part may be named so.</summary>
+    private const string ReservedParameterName = "cancellationToken";
 
     /// <summary>Parses <paramref name="text"/>, the content of the manifest at <paramref name="path"/>; labels are required.</summary>
     /// <param name="path">The manifest's path; its file name gives the model name and the default class name.</param>
@@ -228,7 +233,7 @@ public static class ManifestParser
     {
         private static readonly string[] RootKeys =
         {
-            Keys.Classifier, Keys.Namespace, Keys.Model, Keys.Labels, Keys.Tokenizer, Keys.Quantize, Keys.Validate, Keys.Problem, Keys.Thresholds,
+            Keys.Classifier, Keys.Namespace, Keys.Model, Keys.Labels, Keys.Tokenizer, Keys.Quantize, Keys.Validate, Keys.Problem, Keys.Thresholds, Keys.Input, Keys.Inputs,
         };
 
         private static readonly string[] ModelKeys = { Keys.Source };
@@ -262,6 +267,9 @@ public static class ManifestParser
         private ManifestSpan? _tuneThresholds;
         private QuantizeSettings _quantize = QuantizeSettings.Default;
         private ValidateSettings? _validate;
+        private ManifestValue<bool>? _pairInput;
+        private TextPairInput? _namedInputs;
+        private bool _inputsInvalid;
 
         public Session(string path, string text, string? rootNamespace, ManifestParseOptions options)
         {
@@ -341,6 +349,12 @@ public static class ManifestParser
                         break;
                     case Keys.Thresholds:
                         ReadThresholds(value);
+                        break;
+                    case Keys.Input:
+                        ReadInput(value);
+                        break;
+                    case Keys.Inputs:
+                        ReadInputs(keyNode, value);
                         break;
                 }
             });
@@ -588,6 +602,88 @@ public static class ManifestParser
             }
 
             WrongType(value, "'problem'", "single-label or multi-label", "problem: multi-label");
+        }
+
+        // single | pair: whether each call takes one text or a sentence pair.
+        private void ReadInput(YamlValue value)
+        {
+            if (value is YamlScalarValue { IsNull: false } scalar && scalar.Value is "single" or "pair")
+            {
+                _pairInput = new ManifestValue<bool>(scalar.Value == "pair", Span(value));
+                return;
+            }
+
+            WrongType(value, "'input'", "single or pair", "input: pair");
+        }
+
+        // [first, second]: the pair's parts in token-type order; their camelCased names become the generated parameters.
+        private void ReadInputs(YamlValue keyNode, YamlValue value)
+        {
+            _inputsInvalid = true;
+            if (value is not YamlSequenceValue sequence)
+            {
+                WrongType(value, "'inputs'", "a list of the two parts of a sentence pair", "inputs: [premise, hypothesis]");
+                return;
+            }
+
+            if (sequence.Items.Count != 2)
+            {
+                Report(ManifestDiagnosticIds.InvalidInputs, ManifestMessages.InputsNotTwo(sequence.Items.Count), Span(value));
+                return;
+            }
+
+            var parts = new List<InputPart>(2);
+            for (var index = 0; index < sequence.Items.Count; index++)
+            {
+                var item = sequence.Items[index];
+                if (item is not YamlScalarValue { IsNull: false } scalar)
+                {
+                    WrongType(item, "Input part " + (index + 1).ToString(CultureInfo.InvariantCulture), "a part name", "inputs: [premise, hypothesis]");
+                    continue;
+                }
+
+                var part = InputPart.Create(scalar.Value, Span(item));
+                var parameter = part.ParameterName;
+                string? message = null;
+                if (!ManifestNames.IsValidIdentifier(parameter) && !ManifestNames.IsKeyword(parameter))
+                {
+                    message = ManifestMessages.InvalidInputName(scalar.Value, parameter);
+                }
+                else if (parameter == ReservedParameterName)
+                {
+                    message = ManifestMessages.ReservedInputName(scalar.Value, parameter);
+                }
+                else if (parts.Find(other => other.ParameterName == parameter || other.BatchParameterName == part.BatchParameterName) is { } first)
+                {
+                    message = ManifestMessages.DuplicateInput(scalar.Value, first.Name, first.ParameterName == parameter ? parameter : part.BatchParameterName);
+                }
+
+                if (message is not null)
+                {
+                    Report(ManifestDiagnosticIds.InvalidInputs, message, Span(item));
+                    continue;
+                }
+
+                parts.Add(part);
+            }
+
+            if (parts.Count == 2)
+            {
+                _namedInputs = new TextPairInput(parts[0], parts[1], Span(keyNode));
+                _inputsInvalid = false;
+            }
+        }
+
+        // The input the manifest asks for: inputs' named parts, input: pair's default parts, or one text (null).
+        private TextPairInput? ResolveInput()
+        {
+            if (_pairInput is { Value: false } single && (_namedInputs is not null || _inputsInvalid))
+            {
+                Report(ManifestDiagnosticIds.InvalidInputs, ManifestMessages.InputsWithSingleInput(), single.Span);
+                return null;
+            }
+
+            return _namedInputs ?? (_pairInput is { Value: true } pair ? TextPairInput.Default(pair.Span) : null);
         }
 
         private void ReadThresholds(YamlValue value)
@@ -989,6 +1085,8 @@ public static class ManifestParser
                 Report(ManifestDiagnosticIds.MissingKey, "thresholds: tune needs validation data to tune on: add validate: { data: <file> }, or remove thresholds.", span);
             }
 
+            var pair = ResolveInput();
+
             // Text order (stable for problems at the same place), so output is deterministic and reads top-down.
             var diagnostics = _diagnostics.OrderBy(d => d.Span.StartIndex).ToEquatableArray();
             if (!diagnostics.IsEmpty
@@ -1026,6 +1124,7 @@ public static class ManifestParser
                 Validate = _validate,
                 MultiLabel = _multiLabel,
                 TuneThresholds = _tuneThresholds is not null,
+                Pair = pair,
             };
             return new ManifestParseResult(_path, manifest, diagnostics) { LabelsMissing = _labelsMissing };
         }
@@ -1047,6 +1146,8 @@ public static class ManifestParser
         public const string Validate = "validate";
         public const string Problem = "problem";
         public const string Thresholds = "thresholds";
+        public const string Input = "input";
+        public const string Inputs = "inputs";
         public const string Data = "data";
         public const string Config = "config";
         public const string Split = "split";

@@ -80,7 +80,7 @@ public sealed class DiagnosticTests
     {
         var diagnostic = AssertSingle(ManifestDiagnosticIds.UnknownKey, "model: { source: m }\n[|lables|]: [ham, spam]\nlabels: [ham, spam]\n");
         Assert.Equal(
-            "Unknown key 'lables' in the manifest. Did you mean 'labels'? Allowed keys: classifier, namespace, model, labels, tokenizer, quantize, validate, problem, thresholds.",
+            "Unknown key 'lables' in the manifest. Did you mean 'labels'? Allowed keys: classifier, namespace, model, labels, tokenizer, quantize, validate, problem, thresholds, input, inputs.",
             diagnostic.GetMessage());
     }
 
