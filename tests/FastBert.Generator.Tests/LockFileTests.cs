@@ -39,6 +39,37 @@ public sealed class LockFileTests
     }
 
     [Fact]
+    public void LockFileWithADatasetPin_GivesItsLabels()
+    {
+        // The shape fastbert prepare writes for validate.data: hf-dataset:… (fastbert.lock/v1 with "dataset").
+        const string WithDataset = """
+            {
+              "schema": "fastbert.lock/v1",
+              "source": "hf:fastbert/sms-spam-bert-tiny@main",
+              "resolvedCommit": "4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d",
+              "files": { "config.json": "0a1b" },
+              "labels": [ "ham", "spam" ],
+              "quantization": { "mode": "none" },
+              "validation": { "data": "hf-dataset:fastbert-test/sms_spam@1a2b3c4d5e6f708192a3b4c5d6e7f80912a3b4c5 plain_text/test", "examples": 160, "accuracy": 0.99375, "macroF1": 0.98 },
+              "dataset": {
+                "source": "hf-dataset:fastbert-test/sms_spam@main",
+                "config": "plain_text",
+                "split": "test",
+                "revision": "main",
+                "resolvedCommit": "1a2b3c4d5e6f708192a3b4c5d6e7f80912a3b4c5",
+                "layout": "native",
+                "files": { "plain_text/test-00000-of-00002.parquet": "9f86d0", "plain_text/test-00001-of-00002.parquet": "60303a" }
+              }
+            }
+            """;
+
+        var lockFile = ManifestLockFile.Read(LockPath, WithDataset);
+
+        Assert.Null(lockFile.Problem);
+        Assert.Equal(["ham", "spam"], lockFile.Labels.ToArray());
+    }
+
+    [Fact]
     public void LabelsFromALockFile_ArePascalCased_LikeWrittenLabels()
     {
         var harness = new GeneratorHarness();

@@ -141,22 +141,8 @@ public sealed class HubDatasetCliTests : IDisposable
 
     private static Dictionary<string, object> Row(string textColumn, string text, object label) => new() { [textColumn] = text, ["label"] = label };
 
-    private void WriteParquet(string path, IEnumerable<Dictionary<string, object>> rows, string? metadata)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var jsonl = Path.Combine(_root, Guid.NewGuid().ToString("N") + ".jsonl");
-        File.WriteAllLines(jsonl, rows.Select(r => JsonSerializer.Serialize(r)));
-        List<string> arguments = [jsonl, path];
-        if (metadata is not null)
-        {
-            var metadataFile = Path.Combine(_root, Guid.NewGuid().ToString("N") + ".json");
-            File.WriteAllText(metadataFile, metadata);
-            arguments.Add(metadataFile);
-        }
-
-        var result = NodeTools.Run("write-parquet.mjs", arguments);
-        Assert.True(result.ExitCode == 0, result.All);
-    }
+    private void WriteParquet(string path, IEnumerable<Dictionary<string, object>> rows, string? metadata) =>
+        ParquetFixtures.Write(_root, path, rows, metadata);
 
     private Evaluation Evaluate(params string[] data)
     {

@@ -42,6 +42,9 @@ public sealed record LockFile
 
     public LockValidation? Validation { get; init; }
 
+    /// <summary>The Hub dataset validate.data names, pinned (null for a local data file).</summary>
+    public LockDataset? Dataset { get; init; }
+
     public static string PathFor(string manifestPath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(manifestPath))!, Path.GetFileNameWithoutExtension(manifestPath) + ".lock.json");
 
@@ -91,3 +94,17 @@ public sealed record LockValidation(string Data, int Examples, double Accuracy, 
 {
     public double? MicroF1 { get; init; }
 }
+
+/// <summary>
+/// A Hub dataset split as a lock file pins it: what the manifest wrote (<see cref="Source"/>, <see cref="Config"/>,
+/// <see cref="Split"/>), where the files were found (<see cref="Revision"/>: the source's revision, or
+/// <c>refs/convert/parquet</c> for the Hub's conversion; <see cref="Layout"/>), the commit, and each Parquet file's sha256.
+/// </summary>
+/// <param name="Source">validate.data as written (<c>hf-dataset:org/name@rev</c>).</param>
+/// <param name="Config">The configuration used (the only one when the manifest names none).</param>
+/// <param name="Split">validate.split.</param>
+/// <param name="Revision">The revision the files were pulled at.</param>
+/// <param name="ResolvedCommit">That revision's commit.</param>
+/// <param name="Layout"><c>native</c> (the dataset's own files) or <c>converted</c> (<c>refs/convert/parquet</c>).</param>
+/// <param name="Files">Each Parquet file's path in the repository → sha256 (lowercase hex), in shard order.</param>
+public sealed record LockDataset(string Source, string Config, string Split, string Revision, string ResolvedCommit, string Layout, IReadOnlyDictionary<string, string> Files);

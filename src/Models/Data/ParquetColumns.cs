@@ -13,7 +13,15 @@ namespace FastBert.Models.Data;
 /// The label column's class names, when the files' <c>huggingface</c> metadata (written by the datasets library)
 /// declares it a <c>ClassLabel</c>: value i is <c>LabelNames[i]</c>.
 /// </param>
-public sealed record ParquetColumnData(IReadOnlyList<string> Columns, IReadOnlyList<string?> Texts, IReadOnlyList<string?>? Labels, IReadOnlyList<string>? LabelNames);
+public sealed record ParquetColumnData(IReadOnlyList<string> Columns, IReadOnlyList<string?> Texts, IReadOnlyList<string?>? Labels, IReadOnlyList<string>? LabelNames)
+{
+    /// <summary>
+    /// When the label column is a list (<c>list&lt;string&gt;</c>, or <c>list&lt;int&gt;</c> of ClassLabel indices, as the
+    /// datasets library writes a <c>Sequence(ClassLabel)</c>): each row's items as strings (a null list reads as an
+    /// empty one); <see cref="Labels"/> is then null.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>>? LabelLists { get; init; }
+}
 
 /// <summary>Reads the columns a labelled data set needs from Parquet files (Parquet.Net), in file and row order.</summary>
 public static class ParquetColumns
@@ -42,7 +50,8 @@ public static class ParquetColumns
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(textColumn);
         var texts = new List<string?>();
-        var labels = labelColumn is null ? null : new List<string?>();
+        List<string?>? labels = null;
+        List<IReadOnlyList<string>>? labelLists = null;
         IReadOnlyList<string>? columns = null;
         IReadOnlyList<string>? labelNames = null;
         foreach (var path in paths)
@@ -56,8 +65,26 @@ public static class ParquetColumns
             await using var reader = await Open(path, stream, cancellationToken).ConfigureAwait(false);
             var fileColumns = reader.Schema.Fields.Select(f => f.Name).ToList();
             columns ??= fileColumns;
-            var textField = Field(reader, path, textColumn, fileColumns);
-            var labelField = labelColumn is null ? null : Field(reader, path, labelColumn, fileColumns);
+            var textField = Field(reader, path, textColumn, fileColumns, allowList: false);
+            var labelField = labelColumn is null ? null : Field(reader, path, labelColumn, fileColumns, allowList: true);
+            var labelIsList = labelField is not null && labelField.MaxRepetitionLevel > 0;
+            if (labelField is not null && (labelIsList ? labels is not null : labelLists is not null))
+            {
+                throw new DataFormatException(path, null, $"label column '{labelColumn}' is {(labelIsList ? "a list" : "a single value")} here but not in the files before it; every file of the data must have the same schema.");
+            }
+
+            if (labelField is not null)
+            {
+                if (labelIsList)
+                {
+                    labelLists ??= [];
+                }
+                else
+                {
+                    labels ??= [];
+                }
+            }
+
             if (labelColumn is not null && labelNames is null && ClassLabels(reader, path).TryGetValue(labelColumn, out var names))
             {
                 labelNames = names;
@@ -70,7 +97,12 @@ public static class ParquetColumns
                 var all = (int)rowGroup.RowCount;
                 var groupTexts = await ReadTextAsync(rowGroup, textField, all, path, cancellationToken).ConfigureAwait(false);
                 texts.AddRange(groupTexts.Take(count));
-                if (labelField is not null)
+                if (labelField is not null && labelIsList)
+                {
+                    var groupLists = await ReadLabelListsAsync(rowGroup, labelField, all, path, cancellationToken).ConfigureAwait(false);
+                    labelLists!.AddRange(groupLists.Take(count));
+                }
+                else if (labelField is not null)
                 {
                     var groupLabels = await ReadLabelAsync(rowGroup, labelField, all, path, cancellationToken).ConfigureAwait(false);
                     labels!.AddRange(groupLabels.Take(count));
@@ -78,7 +110,7 @@ public static class ParquetColumns
             }
         }
 
-        return new ParquetColumnData(columns ?? [], texts, labels, labelNames);
+        return new ParquetColumnData(columns ?? [], texts, labels, labelNames) { LabelLists = labelLists };
     }
 
     private static FileStream OpenRead(string path) =>
@@ -96,16 +128,89 @@ public static class ParquetColumns
         }
     }
 
-    private static DataField Field(ParquetReader reader, string path, string column, IReadOnlyList<string> columns)
+    // A single value per row, or (allowList) a list of single values: its item field, whose MaxRepetitionLevel is 1.
+    private static DataField Field(ParquetReader reader, string path, string column, IReadOnlyList<string> columns, bool allowList)
     {
         var field = reader.Schema.Fields.FirstOrDefault(f => f.Name == column)
             ?? reader.Schema.Fields.FirstOrDefault(f => string.Equals(f.Name, column, StringComparison.OrdinalIgnoreCase));
         return field switch
         {
             null => throw new DataFormatException(path, null, $"there is no column '{column}'; the columns are {string.Join(", ", columns)}."),
-            DataField { IsArray: false } data => data,
-            _ => throw new DataFormatException(path, null, $"column '{column}' is a list or a structure, not a single value per row."),
+            DataField { IsArray: false, MaxRepetitionLevel: 0 } data => data,
+            ListField { Item: DataField { IsArray: false, MaxRepetitionLevel: 1 } item } when allowList => item,
+            ListField when !allowList => throw new DataFormatException(path, null, $"column '{column}' is a list, not a single text per row; name the text column."),
+            _ => throw new DataFormatException(path, null, $"column '{column}' is a nested list or a structure; labels must be a value or a list of values per row."),
         };
+    }
+
+    // Raw read: the values of present items packed, and per slot a definition level (max: an item is there; less:
+    // an empty list, a null list or a null item) and a repetition level (0: the slot starts a row).
+    private static async Task<IReadOnlyList<string>[]> ReadLabelListsAsync(ParquetRowGroupReader rowGroup, DataField item, int rows, string path, CancellationToken cancellationToken)
+    {
+        var slots = checked((int)(rowGroup.GetMetadata(item)?.MetaData?.NumValues ?? rows));
+        var definitions = new int[slots];
+        var repetitions = new int[slots];
+        string[] values;
+        var type = item.ClrType;
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
+        {
+            var raw = new ReadOnlyMemory<char>[slots];
+            await rowGroup.ReadRawAsync(item, raw.AsMemory(), definitions.AsMemory(), repetitions.AsMemory(), cancellationToken).ConfigureAwait(false);
+            values = raw.Select(v => v.ToString()).ToArray();
+        }
+        else if (type == typeof(long))
+        {
+            values = await ReadRawNumbersAsync<long>(rowGroup, item, definitions, repetitions, cancellationToken).ConfigureAwait(false);
+        }
+        else if (type == typeof(int))
+        {
+            values = await ReadRawNumbersAsync<int>(rowGroup, item, definitions, repetitions, cancellationToken).ConfigureAwait(false);
+        }
+        else if (type == typeof(short))
+        {
+            values = await ReadRawNumbersAsync<short>(rowGroup, item, definitions, repetitions, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            throw new DataFormatException(path, null, $"label column '{item.Path}' is a list of {type.Name} values; a list of labels must hold text or integers.");
+        }
+
+        var result = new IReadOnlyList<string>[rows];
+        Array.Fill(result, Array.Empty<string>());
+        var row = -1;
+        var next = 0;
+        List<string> current = [];
+        for (var slot = 0; slot < slots; slot++)
+        {
+            if (repetitions[slot] == 0)
+            {
+                row++;
+                if (row >= rows)
+                {
+                    break;
+                }
+
+                // A null list reads as an empty one: a row without labels, as an empty multi-label cell of a TSV.
+                current = [];
+                result[row] = current;
+            }
+
+            if (definitions[slot] == item.MaxDefinitionLevel)
+            {
+                current.Add(values[next]);
+                next++;
+            }
+        }
+
+        return result;
+    }
+
+    private static async Task<string[]> ReadRawNumbersAsync<T>(ParquetRowGroupReader rowGroup, DataField item, int[] definitions, int[] repetitions, CancellationToken cancellationToken)
+        where T : struct, IConvertible
+    {
+        var raw = new T[definitions.Length];
+        await rowGroup.ReadRawAsync(item, raw.AsMemory(), definitions.AsMemory(), repetitions.AsMemory(), cancellationToken).ConfigureAwait(false);
+        return raw.Select(v => Convert.ToInt64(v, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)).ToArray();
     }
 
     private static async Task<string?[]> ReadTextAsync(ParquetRowGroupReader rowGroup, DataField field, int count, string path, CancellationToken cancellationToken)
@@ -187,9 +292,14 @@ public static class ParquetColumns
             {
                 foreach (var feature in features.EnumerateObject())
                 {
-                    if (feature.Value.ValueKind == JsonValueKind.Object
-                        && feature.Value.TryGetProperty("_type", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == "ClassLabel"
-                        && feature.Value.TryGetProperty("names", out var names) && names.ValueKind == JsonValueKind.Array)
+                    // A ClassLabel, or a list of them: {"_type": "Sequence" (or "List"), "feature": {"_type": "ClassLabel", ...}}.
+                    var classLabel = feature.Value;
+                    if (TypeOf(classLabel) is "Sequence" or "List" or "LargeList" && classLabel.TryGetProperty("feature", out var inner))
+                    {
+                        classLabel = inner;
+                    }
+
+                    if (TypeOf(classLabel) == "ClassLabel" && classLabel.TryGetProperty("names", out var names) && names.ValueKind == JsonValueKind.Array)
                     {
                         result[feature.Name] = names.EnumerateArray().Select(n => n.ValueKind == JsonValueKind.String ? n.GetString()! : n.ToString()).ToList();
                     }
@@ -203,4 +313,7 @@ public static class ParquetColumns
 
         return result;
     }
+
+    private static string? TypeOf(JsonElement feature) =>
+        feature.ValueKind == JsonValueKind.Object && feature.TryGetProperty("_type", out var kind) && kind.ValueKind == JsonValueKind.String ? kind.GetString() : null;
 }

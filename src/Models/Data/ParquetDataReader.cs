@@ -39,11 +39,6 @@ public static class ParquetDataReader
             throw new ArgumentException("No Parquet files to read.", nameof(paths));
         }
 
-        if (options.MultiLabel)
-        {
-            throw new DataFormatException(displayName, null, "multi-label data cannot be read from Parquet yet; convert it to JSON lines (\"labels\": [...]).");
-        }
-
         var (columns, _) = await ParquetColumns.ReadSchemaAsync(paths[0], cancellationToken).ConfigureAwait(false);
         var textColumn = options.TextColumn ?? Pick(columns, LabelledDataReader.TextColumnNames)
             ?? throw new DataFormatException(displayName, null,
@@ -59,31 +54,24 @@ public static class ParquetDataReader
         var byClassName = data.LabelNames is { Count: > 0 } names
             && names.All(name => matcher.Match(name, out _) == LabelMatch.Label && !IsIndexOnly(name, modelLabels, options));
 
+        if (data.LabelLists is not null && !options.MultiLabel)
+        {
+            throw new DataFormatException(displayName, null,
+                $"label column '{labelColumn}' holds a list of labels per row (multi-label data), but the model is single-label; use a multi-label model (problem_type multi_label_classification, a manifest's problem: multi-label) or a single-label column.");
+        }
+
+        if (options.MultiLabel)
+        {
+            return ReadLabelSets(data, displayName, labelColumn, matcher, byClassName, maxRows);
+        }
+
         var examples = new List<LabelledExample>(data.Texts.Count);
         var skipped = 0;
         for (var row = 0; row < data.Texts.Count && examples.Count < (maxRows ?? int.MaxValue); row++)
         {
             var rowNumber = row + 1;
-            var raw = data.Labels![row] ?? throw new DataFormatException(displayName, rowNumber, $"the label ('{labelColumn}') is null.");
-            if (data.LabelNames is { } classNames && long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-            {
-                if (value == -1)
-                {
-                    throw new DataFormatException(displayName, rowNumber,
-                        $"the label is -1, the datasets library's \"no label\" (test splits of benchmarks such as GLUE are unlabelled); evaluate on a labelled split such as validation.");
-                }
-
-                if (value < 0 || value >= classNames.Count)
-                {
-                    throw new DataFormatException(displayName, rowNumber, $"label {value} is outside the ClassLabel names ({string.Join(", ", classNames)}).");
-                }
-
-                if (byClassName)
-                {
-                    raw = classNames[(int)value];
-                }
-            }
-
+            var raw = ClassName(data.Labels![row] ?? throw new DataFormatException(displayName, rowNumber, $"the label ('{labelColumn}') is null."),
+                data.LabelNames, byClassName, displayName, rowNumber);
             switch (matcher.Match(raw, out var index))
             {
                 case LabelMatch.Label:
@@ -103,6 +91,62 @@ public static class ParquetDataReader
         }
 
         return new LabelledDataset(displayName, examples) { SkippedRows = skipped };
+    }
+
+    // Multi-label rows: a list column's items, or a text cell's labels separated by '|' (a|b), or one integer; each item
+    // a label name, a label index or (with ClassLabel names) a class index, as single-label cells are matched.
+    private static LabelledDataset ReadLabelSets(ParquetColumnData data, string displayName, string labelColumn, LabelMatcher matcher, bool byClassName, int? maxRows)
+    {
+        var examples = new List<LabelledExample>(data.Texts.Count);
+        var skipped = 0;
+        for (var row = 0; row < data.Texts.Count && examples.Count < (maxRows ?? int.MaxValue); row++)
+        {
+            var rowNumber = row + 1;
+            IEnumerable<string> items = data.LabelLists is { } lists
+                ? lists[row]
+                : data.Labels![row] is { } cell ? LabelMatcher.SplitCell(cell) : throw new DataFormatException(displayName, rowNumber, $"the label ('{labelColumn}') is null.");
+            var names = items.Select(item => ClassName(item, data.LabelNames, byClassName, displayName, rowNumber)).ToList();
+            switch (matcher.MatchSet(names, out var set, out var unknown))
+            {
+                case LabelMatch.Label:
+                    examples.Add(LabelledExample.WithLabelSet(rowNumber, data.Texts[row] ?? string.Empty, set));
+                    break;
+                case LabelMatch.Skipped:
+                    skipped++;
+                    break;
+                default:
+                    throw new UnknownLabelException(displayName, rowNumber, unknown!, matcher.Labels);
+            }
+        }
+
+        if (examples.Count == 0)
+        {
+            throw new DataFormatException(displayName, null, skipped > 0 ? $"every row was dropped ({skipped} rows)." : "it has no rows.");
+        }
+
+        return new LabelledDataset(displayName, examples) { SkippedRows = skipped };
+    }
+
+    // An integer of a ClassLabel column is a class index: checked, and replaced by its name when the names are the model's.
+    private static string ClassName(string raw, IReadOnlyList<string>? classNames, bool byClassName, string displayName, int rowNumber)
+    {
+        if (classNames is null || !long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            return raw;
+        }
+
+        if (value == -1)
+        {
+            throw new DataFormatException(displayName, rowNumber,
+                "the label is -1, the datasets library's \"no label\" (test splits of benchmarks such as GLUE are unlabelled); evaluate on a labelled split such as validation.");
+        }
+
+        if (value < 0 || value >= classNames.Count)
+        {
+            throw new DataFormatException(displayName, rowNumber, $"label {value} is outside the ClassLabel names ({string.Join(", ", classNames)}).");
+        }
+
+        return byClassName ? classNames[(int)value] : raw;
     }
 
     /// <summary>Reads a local <c>.parquet</c> file; see <see cref="ReadAsync"/>.</summary>

@@ -73,19 +73,37 @@ public static class ModelPreparer
                 : new PrepareFailure(ManifestDiagnosticIds.ModelUnreadable, resolution.Problem!, settings.SourceLocation));
         }
 
-        // 3. Validation data (needed by the quantization guard too), reported at validate.data / validate.indices.
+        // 3. Validation data (needed by the quantization guard too), reported at validate.data / validate.indices:
+        //    a local file, or a Hub dataset split pinned in the lock file.
         LabelledDataset? dataset = null;
-        if (settings.ValidationData is { } dataPath)
+        LockDataset? datasetPin = null;
+        var readOptions = new DataReadOptions { TextColumn = settings.TextColumn, LabelColumn = settings.LabelColumn, MultiLabel = settings.MultiLabel };
+        if (settings.ValidationDataset is { } split)
+        {
+            (var snapshot, datasetPin) = await ValidationDatasetPuller.PullAsync(settings, split, existingLock, lockPath, cancellation).ConfigureAwait(false);
+            try
+            {
+                dataset = await ParquetDataReader.ReadAsync(snapshot.Files.Select(f => f.Path).ToList(), snapshot.DisplayName, readOptions, labels, null, cancellation).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is DataFormatException or IOException or UnauthorizedAccessException)
+            {
+                return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.ValidationDataUnreadable, $"validate.data {split.Dataset}: {ex.Message}", settings.ValidationDataLocation));
+            }
+        }
+        else if (settings.ValidationData is { } dataPath)
         {
             try
             {
-                dataset = LabelledDataReader.Read(dataPath, new DataReadOptions { TextColumn = settings.TextColumn, LabelColumn = settings.LabelColumn, MultiLabel = settings.MultiLabel }, labels);
+                dataset = LabelledDataReader.Read(dataPath, readOptions, labels);
             }
             catch (Exception ex) when (ex is DataFormatException or IOException or UnauthorizedAccessException)
             {
                 return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.ValidationDataUnreadable, DataProblem("validate.data", dataPath, ex), settings.ValidationDataLocation));
             }
+        }
 
+        if (dataset is not null)
+        {
             if (settings.ValidationIndices is { } indices)
             {
                 try
@@ -198,6 +216,7 @@ public static class ModelPreparer
                 Thresholds = settings.MultiLabel ? description!.Thresholds ?? labels.ToDictionary(l => l, _ => (double)ClassificationProblems.DefaultThreshold, StringComparer.Ordinal) : null,
                 Quantization = new LockQuantization(settings.QuantizeMode, settings.QuantizeMode == "int8" ? settings.MaxAccuracyDrop : null, quantization?.KeptFp32),
                 Validation = validation is null ? null : new LockValidation(validation.Data, validation.Examples, validation.Accuracy, validation.MacroF1) { MicroF1 = validation.MicroF1 },
+                Dataset = datasetPin,
             };
             lockFile.WriteIfChanged(lockPath);
         }
@@ -307,12 +326,12 @@ public static class ModelPreparer
     {
         if (report.Evaluations.FirstOrDefault() is { } e)
         {
-            return new ModelValidation(Path.GetFileName(e.Data.Path), e.Data.Examples, Math.Round(e.Metrics.Accuracy, 6), Math.Round(e.Metrics.Macro.F1, 6));
+            return new ModelValidation(DataName(e.Data.Path), e.Data.Examples, Math.Round(e.Metrics.Accuracy, 6), Math.Round(e.Metrics.Macro.F1, 6));
         }
 
         if (report.MultiLabelEvaluations.FirstOrDefault() is { } m)
         {
-            return new ModelValidation(Path.GetFileName(m.Data.Path), m.Data.Examples, Math.Round(m.Metrics.SubsetAccuracy, 6), Math.Round(m.Metrics.Macro.F1, 6))
+            return new ModelValidation(DataName(m.Data.Path), m.Data.Examples, Math.Round(m.Metrics.SubsetAccuracy, 6), Math.Round(m.Metrics.Macro.F1, 6))
             {
                 MicroF1 = Math.Round(m.Metrics.Micro.F1, 6),
             };
@@ -320,6 +339,10 @@ public static class ModelPreparer
 
         return null;
     }
+
+    // A file by its name; a Hub dataset by its whole display name (hf-dataset:org/name@commit config/split).
+    private static string DataName(string path) =>
+        path.StartsWith(HubReference.DatasetPrefix, StringComparison.Ordinal) ? path : Path.GetFileName(path);
 
     private static string DataProblem(string key, string path, Exception ex) => ex switch
     {

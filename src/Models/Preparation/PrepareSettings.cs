@@ -54,6 +54,12 @@ public sealed record PrepareSettings
 
     public ManifestLocation ValidationDataLocation { get; init; } = ManifestLocation.Start;
 
+    /// <summary>validate.data as a Hub dataset split (then <see cref="ValidationData"/> is null); pinned in the lock file.</summary>
+    public Hub.HubDatasetSplit? ValidationDataset { get; init; }
+
+    /// <summary>Where validate.split is written (a dataset without that split is reported there).</summary>
+    public ManifestLocation ValidationDatasetSplitLocation { get; init; } = ManifestLocation.Start;
+
     public string? ValidationIndices { get; init; }
 
     public ManifestLocation ValidationIndicesLocation { get; init; } = ManifestLocation.Start;

@@ -58,6 +58,11 @@ internal static class PrepareCommand
         {
             result = await ModelPreparer.PrepareAsync(settings, cancellation);
         }
+        catch (PrepareFailureException failure)
+        {
+            WriteError(io.Output, path, failure.Failure.Location, failure.Failure.Code, failure.Failure.Message);
+            return failure.Network ? ExitCodes.NetworkError : ExitCodes.InputError;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Input, network and format errors all land at the manifest, where the build shows them; a refused
@@ -110,6 +115,10 @@ internal static class PrepareCommand
             QuantizeLocation = At(manifest.Quantize.ModeSpan ?? manifest.Quantize.Span ?? ManifestSpan.DocumentStart),
             ValidationData = manifest.ResolveValidationData(),
             ValidationDataLocation = At(validate?.Data.Span ?? ManifestSpan.DocumentStart),
+            ValidationDataset = validate?.HubDataset is { } dataset
+                ? new Models.Hub.HubDatasetSplit(new Models.Hub.HubReference(dataset.RepoId, dataset.Revision, Models.Hub.HubRepositoryKind.Dataset), validate.Config?.Value, validate.Split!.Value)
+                : null,
+            ValidationDatasetSplitLocation = At(validate?.Split?.Span ?? validate?.Data.Span ?? ManifestSpan.DocumentStart),
             ValidationIndices = manifest.ResolveValidationIndices(),
             ValidationIndicesLocation = At(validate?.Indices?.Span ?? ManifestSpan.DocumentStart),
             TextColumn = validate?.TextColumn?.Value,
