@@ -107,4 +107,39 @@ public sealed class PrepareBuildTests
         Assert.Contains("fastbert: preparing spam", offline.Output);
         Assert.Equal(gets, server.Count("GET"));
     }
+
+    [NodeFact]
+    public void HubDatasetValidation_IsPreparedByTheTool_PinnedInTheLock_AndRebuildsOfflineWithTheHubGone()
+    {
+        const string Dataset = "fastbert-test/sms_spam";
+        const string DatasetCommit = "1a2b3c4d5e6f708192a3b4c5d6e7f80912a3b4c5";
+        using var project = new FixtureProject("Fixture");
+        var files = Path.Combine(project.Directory, "served");
+        ParquetFixtures.Write(project.Directory, Path.Combine(files, "data", "test-00000-of-00001.parquet"),
+            FastBert.Tests.SmsData.HeldOut().Take(80).Select(r => new Dictionary<string, object> { ["text"] = r.Text, ["label"] = r.Label }), null);
+        var cache = Path.Combine(project.Directory, "hf-cache");
+        project.Write("spam.yaml", $"model:\n  source: {FixtureProject.SampleModelFolder}\nlabels: [ham, spam]\nvalidate:\n  data: hf-dataset:{Dataset}\n  split: test\n  minAccuracy: 0.9\n");
+        project.WriteInRepoProject("""    <BertModel Include="spam.yaml" />""", Program);
+
+        using (var server = new HubTestServer(FixtureProject.SampleModelFolder))
+        {
+            server.AddDataset(Dataset, "main", DatasetCommit, files);
+            var first = project.BuildWith(new Dictionary<string, string> { ["HF_ENDPOINT"] = server.Endpoint, ["HF_TOKEN"] = string.Empty }, $"-p:FastBertCacheDir={cache}");
+            Assert.True(first.ExitCode == 0, first.All);
+            Assert.Contains("fastbert: preparing spam", first.Output);
+        }
+
+        var pin = JsonDocument.Parse(File.ReadAllText(Path.Combine(project.Directory, "spam.lock.json"))).RootElement.GetProperty("dataset");
+        Assert.Equal(DatasetCommit, pin.GetProperty("resolvedCommit").GetString());
+        Assert.Equal("default", pin.GetProperty("config").GetString());
+        Assert.False(File.Exists(Path.Combine(project.Directory, "hf-dataset:" + Dataset)));
+
+        // The prepared folder is gone and so is the Hub: prepare runs again from the pinned, cached files.
+        Directory.Delete(Path.Combine(project.Directory, "obj", project.Configuration, "net10.0", "fastbert"), recursive: true);
+        var offline = project.BuildWith(new Dictionary<string, string> { ["HF_ENDPOINT"] = "http://127.0.0.1:9", ["HF_HUB_OFFLINE"] = "1" }, $"-p:FastBertCacheDir={cache}");
+        Assert.True(offline.ExitCode == 0, offline.All);
+        Assert.Contains("fastbert: preparing spam", offline.Output);
+        var run = project.RunApp(null, "Ok lar... Joking wif u oni...");
+        Assert.StartsWith("Ham|", run.Output.Trim());
+    }
 }
