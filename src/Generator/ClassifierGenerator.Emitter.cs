@@ -112,11 +112,26 @@ public sealed partial class ClassifierGenerator
         writer.WriteLine();
 
         writer.WriteLine("/// <summary>");
-        writer.WriteLine("/// A BERT text classifier generated from the manifest <c>" + CSharpLiterals.XmlDoc(manifest.ManifestFileName) + "</c>.");
+        if (manifest.Pair is { } parts)
+        {
+            writer.WriteLine("/// A BERT sentence-pair classifier generated from the manifest <c>" + CSharpLiterals.XmlDoc(manifest.ManifestFileName) + "</c>: each call classifies a");
+            writer.WriteLine("/// <c>" + parts.First.ParameterName + "</c> with its <c>" + parts.Second.ParameterName + "</c> (there is no single-text <c>Predict(string)</c>; a model trained on pairs rarely means anything on one text).");
+        }
+        else
+        {
+            writer.WriteLine("/// A BERT text classifier generated from the manifest <c>" + CSharpLiterals.XmlDoc(manifest.ManifestFileName) + "</c>.");
+        }
+
         writer.WriteLine("/// Its labels are <see cref=\"" + enumType + "\"/>; its model is the <c>fastbert/" + modelName + "</c> folder the build copies next to the app.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine(GeneratedCodeAttribute);
-        var baseClass = multiLabel ? "global::FastBert.MultiLabelBertClassifier<" : "global::FastBert.BertClassifier<";
+        var baseClass = (multiLabel, manifest.Pair is not null) switch
+        {
+            (false, false) => "global::FastBert.BertClassifier<",
+            (true, false) => "global::FastBert.MultiLabelBertClassifier<",
+            (false, true) => "global::FastBert.BertPairClassifier<",
+            (true, true) => "global::FastBert.MultiLabelBertPairClassifier<",
+        };
         writer.WriteLine("public sealed partial class " + className + " : " + baseClass + enumType + ">");
         writer.OpenBlock();
 
@@ -176,9 +191,82 @@ public sealed partial class ClassifierGenerator
         writer.WriteLine("new " + classType + "(modelDirectory, options, logger);");
         writer.Unindent();
 
+        if (manifest.Pair is { } pair)
+        {
+            var prediction = (multiLabel ? "global::FastBert.MultiLabelPrediction<" : "global::FastBert.Prediction<") + enumType + ">";
+            WritePairMethods(writer, pair, prediction);
+        }
+
         writer.CloseBlock();
         writer.CloseBlock();
         return writer.ToString();
+    }
+
+    /// <summary>
+    /// Predict, PredictBatch and their async forms for a sentence pair, with parameters named after the manifest's parts;
+    /// each calls the pair base's protected method, passing the parameter names for its argument exceptions.
+    /// </summary>
+    private static void WritePairMethods(SourceWriter writer, PairInputModel pair, string prediction)
+    {
+        const string List = "global::System.Collections.Generic.IReadOnlyList<";
+        const string Task = "global::System.Threading.Tasks.Task<";
+        const string Token = "global::System.Threading.CancellationToken cancellationToken = default";
+        var first = pair.First.ParameterName;
+        var second = pair.Second.ParameterName;
+        var firsts = pair.First.BatchParameterName;
+        var seconds = pair.Second.BatchParameterName;
+        string Code(string name) => ManifestNames.IsKeyword(name) ? "@" + name : name;
+        string Call(string method, string a, string b, bool async) =>
+            method + "(" + Code(a) + ", " + Code(b) + (async ? ", cancellationToken" : string.Empty)
+            + ", nameof(" + Code(a) + "), nameof(" + Code(b) + "));";
+        var encoding = "[CLS] " + first + " [SEP] " + second + " [SEP], token types 0 then 1, truncated <c>longest_first</c> to the token limit (a token at a time from the longer part), as Hugging Face's <c>tokenizer(" + first + ", " + second + ")</c> does.";
+
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// Classifies a sentence pair, encoded as " + encoding);
+        writer.WriteLine("/// An empty <paramref name=\"" + second + "\"/> classifies <paramref name=\"" + first + "\"/> alone.");
+        writer.WriteLine("/// </summary>");
+        writer.WriteLine("/// <param name=\"" + first + "\">The pair's first part (token type 0).</param>");
+        writer.WriteLine("/// <param name=\"" + second + "\">The pair's second part (token type 1).</param>");
+        writer.WriteLine("public " + prediction + " Predict(string " + Code(first) + ", string " + Code(second) + ") =>");
+        writer.Indent();
+        writer.WriteLine(Call("PredictPair", first, second, async: false));
+        writer.Unindent();
+        writer.WriteLine();
+
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// Classifies many sentence pairs, <c>" + firsts + "[i]</c> with <c>" + seconds + "[i]</c>, each encoded as <see cref=\"Predict(string, string)\"/> encodes one;");
+        writer.WriteLine("/// batched and padded to the longest pair of each batch. Results keep input order.");
+        writer.WriteLine("/// </summary>");
+        writer.WriteLine("/// <param name=\"" + firsts + "\">The pairs' first parts (token type 0).</param>");
+        writer.WriteLine("/// <param name=\"" + seconds + "\">The pairs' second parts (token type 1), one per first part.</param>");
+        writer.WriteLine("public " + List + prediction + "> PredictBatch(" + List + "string> " + Code(firsts) + ", " + List + "string> " + Code(seconds) + ") =>");
+        writer.Indent();
+        writer.WriteLine(Call("PredictPairBatch", firsts, seconds, async: false));
+        writer.Unindent();
+        writer.WriteLine();
+
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// Classifies a sentence pair on a thread-pool thread, as <see cref=\"Predict(string, string)\"/> does. It frees the calling thread; it does");
+        writer.WriteLine("/// not batch concurrent calls, and <paramref name=\"cancellationToken\"/> cancels only a call that has not started.");
+        writer.WriteLine("/// </summary>");
+        writer.WriteLine("/// <param name=\"" + first + "\">The pair's first part (token type 0).</param>");
+        writer.WriteLine("/// <param name=\"" + second + "\">The pair's second part (token type 1).</param>");
+        writer.WriteLine("/// <param name=\"cancellationToken\">Cancels the call if it has not started.</param>");
+        writer.WriteLine("public " + Task + prediction + "> PredictAsync(string " + Code(first) + ", string " + Code(second) + ", " + Token + ") =>");
+        writer.Indent();
+        writer.WriteLine(Call("PredictPairAsync", first, second, async: true));
+        writer.Unindent();
+        writer.WriteLine();
+
+        writer.WriteLine("/// <summary>Classifies many sentence pairs on a thread-pool thread, as <see cref=\"PredictBatch\"/> does (the token cancels only a call that has not started).</summary>");
+        writer.WriteLine("/// <param name=\"" + firsts + "\">The pairs' first parts (token type 0).</param>");
+        writer.WriteLine("/// <param name=\"" + seconds + "\">The pairs' second parts (token type 1), one per first part.</param>");
+        writer.WriteLine("/// <param name=\"cancellationToken\">Cancels the call if it has not started.</param>");
+        writer.WriteLine("public " + Task + List + prediction + ">> PredictBatchAsync(" + List + "string> " + Code(firsts) + ", " + List + "string> " + Code(seconds) + ", " + Token + ") =>");
+        writer.Indent();
+        writer.WriteLine(Call("PredictPairBatchAsync", firsts, seconds, async: true));
+        writer.Unindent();
     }
 
     /// <summary>The registration file's hint name: <c>{Namespace}.{ClassName}.DependencyInjection.g.cs</c>.</summary>
@@ -212,7 +300,7 @@ public sealed partial class ClassifierGenerator
         var className = manifest.ClassName;
         var classType = "global::" + manifest.Namespace + "." + className;
         var enumType = "global::" + manifest.Namespace + "." + manifest.EnumName;
-        var interfaceName = manifest.MultiLabel ? "IMultiLabelTextClassifier" : "ITextClassifier";
+        var interfaceName = (manifest.MultiLabel ? "IMultiLabel" : "I") + (manifest.Pair is null ? "TextClassifier" : "TextPairClassifier");
         var interfaceType = "global::FastBert." + interfaceName + "<" + enumType + ">";
         const string Options = "global::FastBert.BertClassifierOptions";
         const string Services = "global::Microsoft.Extensions.DependencyInjection.IServiceCollection";

@@ -15,7 +15,8 @@ internal sealed record ClassifierModel(
     EquatableArray<LabelModel> Labels,
     int? MaxTokens,
     bool? Lowercase,
-    bool MultiLabel = false)
+    bool MultiLabel = false,
+    PairInputModel? Pair = null)
 {
     public static ClassifierModel From(ClassifierManifest manifest)
     {
@@ -28,7 +29,8 @@ internal sealed record ClassifierModel(
             manifest.Labels.Select(static label => new LabelModel(label.Name, label.MemberName)).ToEquatableArray(),
             manifest.MaxTokens,
             manifest.Lowercase,
-            manifest.MultiLabel);
+            manifest.MultiLabel,
+            manifest.Pair is { } pair ? new PairInputModel(PairPartModel.From(pair.First), PairPartModel.From(pair.Second)) : null);
     }
 
     /// <summary><c>Namespace.ClassName</c>.</summary>
@@ -40,3 +42,12 @@ internal sealed record ClassifierModel(
 
 /// <summary>A label as written and its enum member.</summary>
 internal sealed record LabelModel(string Name, string MemberName);
+
+/// <summary>A sentence-pair classifier's two parts, in token-type order.</summary>
+internal sealed record PairInputModel(PairPartModel First, PairPartModel Second);
+
+/// <summary>One part of a pair: its parameter in the single-pair methods (camelCased) and in the batch methods (plural), unescaped.</summary>
+internal sealed record PairPartModel(string ParameterName, string BatchParameterName)
+{
+    public static PairPartModel From(InputPart part) => new(part.ParameterName, part.BatchParameterName);
+}
