@@ -61,6 +61,13 @@ public sealed class HubDatasetPrepareCliTests : IDisposable
             Environment.SetEnvironmentVariable("HF_HUB_CACHE", Cache);
 
             Prepare(manifest, "out");
+
+            // A split the dataset lacks is reported at validate.split, listing what it has; nothing is written.
+            var wrongSplit = WriteManifest("wrong.yaml", File.ReadAllText(manifest).Replace("split: test", "split: validation"));
+            var (splitExit, splitOut, _) = CliRunner.Run(string.Empty, "prepare", wrongSplit, "--output", Path.Combine(_root, "out-wrong"));
+            Assert.Equal(ExitCodes.InputError, splitExit);
+            Assert.Matches(@"wrong\.yaml\(7,10\): error FB0307: validate\.data hf-dataset:fastbert-test/sms_spam@main: configuration 'plain_text' of 'fastbert-test/sms_spam' has no split 'validation'\..*splits test, train", splitOut);
+            Assert.False(File.Exists(Path.Combine(_root, "wrong.lock.json")));
             Assert.Empty(server.Violations);
         }
 
@@ -100,6 +107,13 @@ public sealed class HubDatasetPrepareCliTests : IDisposable
         Assert.Contains("once with network access", missing);
         Assert.False(Directory.Exists(Path.Combine(_root, "out-missing")));
         Environment.SetEnvironmentVariable("HF_HUB_CACHE", Cache);
+
+        // Never pinned (no lock) and offline: the dataset cannot even be listed.
+        var unpinned = WriteManifest("unpinned.yaml", File.ReadAllText(manifest));
+        var (unpinnedExit, unpinnedOut, _) = CliRunner.Run(string.Empty, "prepare", unpinned, "--output", Path.Combine(_root, "out-unpinned"));
+        Assert.Equal(ExitCodes.NetworkError, unpinnedExit);
+        Assert.Contains("error FB0307: validate.data hf-dataset:fastbert-test/sms_spam@main is not pinned in unpinned.lock.json yet", unpinnedOut);
+        Assert.Contains("once with network access", unpinnedOut);
 
         // A cached shard that changed under the pin is refused, naming it; the lock is left as it was.
         var cached = Path.Combine(Cache, "datasets--fastbert-test--sms_spam", "snapshots", Commit, Shards[1]);

@@ -75,6 +75,35 @@ public sealed class MultiLabelTrainCliTests : IDisposable
         Assert.Equal(23, evaluation.Metrics.PerLabel.Count);
     }
 
+    [NodeFact]
+    public void TrainOnParquetLabelLists_GivesTheWeightsOfTheSameRowsAsJsonLines()
+    {
+        var train = Subset("train.jsonl", 48);
+        var validation = Subset("val.jsonl", 16);
+        var parquet = Path.Combine(_root, "train.parquet");
+        ParquetFixtures.Write(_root, parquet, File.ReadLines(train).Select(line =>
+        {
+            using var row = JsonDocument.Parse(line);
+            return new Dictionary<string, object>
+            {
+                ["text"] = row.RootElement.GetProperty("text").GetString()!,
+                ["labels"] = row.RootElement.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!).ToArray(),
+            };
+        }), null);
+
+        string Train(string data, string name)
+        {
+            var output = Path.Combine(_root, name);
+            var (exit, _, error) = CliRunner.Run(string.Empty, "train", "--base", TestPaths.SmsModel, "--data", data, "--validation", validation,
+                "--problem", "multi-label", "--labels", string.Join(',', Labels), "--epochs", "1", "--batch", "16", "--max-tokens", "24", "--seed", "7",
+                "--output", output);
+            Assert.True(exit == 0, error);
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(output, "model.safetensors"))));
+        }
+
+        Assert.Equal(Train(train, "from-jsonl"), Train(parquet, "from-parquet"));
+    }
+
     [Fact]
     public void Stratify_WithMultiLabel_IsAUsageError()
     {

@@ -99,7 +99,7 @@ public static class ParquetColumns
                 texts.AddRange(groupTexts.Take(count));
                 if (labelField is not null && labelIsList)
                 {
-                    var groupLists = await ReadLabelListsAsync(rowGroup, labelField, all, path, cancellationToken).ConfigureAwait(false);
+                    var groupLists = await ReadLabelListsAsync(rowGroup, labelField, labelColumn!, all, path, cancellationToken).ConfigureAwait(false);
                     labelLists!.AddRange(groupLists.Take(count));
                 }
                 else if (labelField is not null)
@@ -145,7 +145,7 @@ public static class ParquetColumns
 
     // Raw read: the values of present items packed, and per slot a definition level (max: an item is there; less:
     // an empty list, a null list or a null item) and a repetition level (0: the slot starts a row).
-    private static async Task<IReadOnlyList<string>[]> ReadLabelListsAsync(ParquetRowGroupReader rowGroup, DataField item, int rows, string path, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>[]> ReadLabelListsAsync(ParquetRowGroupReader rowGroup, DataField item, string column, int rows, string path, CancellationToken cancellationToken)
     {
         var slots = checked((int)(rowGroup.GetMetadata(item)?.MetaData?.NumValues ?? rows));
         var definitions = new int[slots];
@@ -172,7 +172,7 @@ public static class ParquetColumns
         }
         else
         {
-            throw new DataFormatException(path, null, $"label column '{item.Path}' is a list of {type.Name} values; a list of labels must hold text or integers.");
+            throw new DataFormatException(path, null, $"label column '{column}' is a list of {type.Name} values; a list of labels must hold text or integers.");
         }
 
         var result = new IReadOnlyList<string>[rows];
