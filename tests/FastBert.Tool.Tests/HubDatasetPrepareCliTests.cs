@@ -62,6 +62,17 @@ public sealed class HubDatasetPrepareCliTests : IDisposable
 
             Prepare(manifest, "out");
 
+            // indices pick rows of the split (in shard order), as they pick rows of a file.
+            var indices = Path.Combine(_root, "picked.txt");
+            File.WriteAllLines(indices, Enumerable.Range(0, rows.Count).Where(i => i % 3 != 1).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Prepare(WriteManifest("picked.yaml", File.ReadAllText(manifest) + "  indices: picked.txt\n"), "out-picked");
+            Prepare(WriteManifest("picked-tsv.yaml", File.ReadAllText(tsvManifest) + "  indices: picked.txt\n"), "out-picked-tsv");
+            var picked = JsonNode.Parse(File.ReadAllText(Path.Combine(_root, "picked.lock.json")))!["validation"]!;
+            var pickedTsv = JsonNode.Parse(File.ReadAllText(Path.Combine(_root, "picked-tsv.lock.json")))!["validation"]!;
+            Assert.Equal(File.ReadAllLines(indices).Length, (int)picked["examples"]!);
+            Assert.Equal(pickedTsv["examples"]!.ToJsonString() + pickedTsv["accuracy"]!.ToJsonString() + pickedTsv["macroF1"]!.ToJsonString(),
+                picked["examples"]!.ToJsonString() + picked["accuracy"]!.ToJsonString() + picked["macroF1"]!.ToJsonString());
+
             // A split the dataset lacks is reported at validate.split, listing what it has; nothing is written.
             var wrongSplit = WriteManifest("wrong.yaml", File.ReadAllText(manifest).Replace("split: test", "split: validation"));
             var (splitExit, splitOut, _) = CliRunner.Run(string.Empty, "prepare", wrongSplit, "--output", Path.Combine(_root, "out-wrong"));
