@@ -157,6 +157,28 @@ public sealed class PairGeneratorTests
             StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void MovingThePartsLeavesTheSourceCached_RenamingOneReEmitsIt()
+    {
+        var harness = new GeneratorHarness();
+        var manifest = harness.AddManifest("/src/App/nli.yaml", NliManifest);
+        var compilation = GeneratorHarness.CreateCompilation("public static class Code { }");
+        var driver = harness.CreateDriver().RunGenerators(compilation);
+
+        var movedText = new InMemoryAdditionalText("/src/App/nli.yaml", "# the NLI model\n" + NliManifest);
+        var moved = driver.ReplaceAdditionalText(manifest, movedText).RunGenerators(compilation);
+        var movedResult = moved.GetRunResult().Results.Single();
+        var renamed = moved.ReplaceAdditionalText(
+            movedText, new InMemoryAdditionalText("/src/App/nli.yaml", NliManifest.Replace("hypothesis]", "claim]", StringComparison.Ordinal)));
+        var renamedResult = renamed.RunGenerators(compilation).GetRunResult().Results.Single();
+
+        Assert.All(movedResult.TrackedSteps[TrackingNames.Emittable].SelectMany(step => step.Outputs),
+            output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, output.Reason.ToString()));
+        Assert.Contains(renamedResult.TrackedSteps[TrackingNames.Emittable].SelectMany(step => step.Outputs), output => output.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("PredictBatch(global::System.Collections.Generic.IReadOnlyList<string> premises, global::System.Collections.Generic.IReadOnlyList<string> claims)",
+            renamedResult.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+    }
+
     private static Assembly Compile(string manifest, string code = "")
     {
         var harness = new GeneratorHarness();
