@@ -6,8 +6,11 @@ public sealed class BertClassifierOptions
     /// <summary>Threads ONNX Runtime may use inside one inference. Default: the number of cores.</summary>
     public int? IntraOpThreads { get; set; }
 
-    /// <summary>Whether ORT worker threads spin while waiting (lower latency, more CPU). Default: true.</summary>
-    public bool AllowSpinning { get; set; } = true;
+    /// <summary>
+    /// Whether ORT worker threads spin while waiting for work. Default: false — on a machine whose cores are shared
+    /// with other work, spinning workers made short calls several times slower (README, performance section).
+    /// </summary>
+    public bool AllowSpinning { get; set; }
 
     /// <summary>Texts sent to the model together by <c>PredictBatch</c>. Default: 32.</summary>
     public int MaxBatchSize { get; set; } = 32;

@@ -536,6 +536,10 @@ public sealed class BertModel : IDisposable
             InterOpNumThreads = 1,
         };
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        foreach (var (key, value) in options.SessionConfigEntries ?? new Dictionary<string, string>())
+        {
+            sessionOptions.AddSessionConfigEntry(key, value);
+        }
         try
         {
             return new InferenceSession(modelFile, sessionOptions);

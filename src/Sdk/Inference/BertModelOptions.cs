@@ -26,8 +26,8 @@ public sealed class BertModelOptions
     /// <summary>Threads ONNX Runtime may use inside one inference. Default: the number of cores.</summary>
     public int? IntraOpThreads { get; set; }
 
-    /// <summary>Whether ORT worker threads spin while waiting. Default: true.</summary>
-    public bool AllowSpinning { get; set; } = true;
+    /// <summary>Whether ORT worker threads spin while waiting for work. Default: false (see <see cref="BertClassifierOptions.AllowSpinning"/>).</summary>
+    public bool AllowSpinning { get; set; }
 
     /// <summary>Texts per model call in <see cref="BertModel.ClassifyBatch(IReadOnlyList{string})"/>. Default: 32.</summary>
     public int MaxBatchSize { get; set; } = 32;
@@ -46,6 +46,9 @@ public sealed class BertModelOptions
 
     /// <summary>Labels the caller expects in output order (the manifest's); checked against the model at load.</summary>
     public IReadOnlyList<string>? ExpectedLabels { get; set; }
+
+    /// <summary>Extra ONNX Runtime session config entries (key → value), for the benchmarks' thread studies.</summary>
+    internal IReadOnlyDictionary<string, string>? SessionConfigEntries { get; set; }
 
     /// <summary>Overrides config.json's problem_type (the manifest's <c>problem:</c>). Default: config.json's, else single-label.</summary>
     public ClassificationProblem? Problem { get; set; }
