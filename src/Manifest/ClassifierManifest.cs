@@ -227,6 +227,12 @@ public sealed record ValidateSettings(
     /// <summary>validate.split: the Hub dataset's split (e.g. <c>validation</c>); required with a Hub dataset, absent otherwise.</summary>
     public ManifestValue<string>? Split { get; init; }
 
+    /// <summary>
+    /// validate.textPairColumn: the column of each sentence pair's second text (the first is <see cref="TextColumnName"/>);
+    /// required for a sentence-pair classifier, not allowed otherwise.
+    /// </summary>
+    public ManifestValue<string>? TextPairColumn { get; init; }
+
     /// <summary>The text column when validate.textColumn is not written.</summary>
     public const string DefaultTextColumn = "text";
 

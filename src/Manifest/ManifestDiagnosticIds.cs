@@ -71,6 +71,12 @@ public static class ManifestDiagnosticIds
     /// </summary>
     public const string InvalidInputs = "FB0019";
 
+    /// <summary>
+    /// validate.textPairColumn disagrees with the classifier's input: written for a one-text classifier, the same column
+    /// as validate.textColumn, or missing for a sentence-pair classifier that has validation data.
+    /// </summary>
+    public const string InvalidValidationPairs = "FB0020";
+
     /// <summary>An unexpected internal error; a bug to report.</summary>
     public const string InternalError = "FB0099";
 
@@ -124,7 +130,7 @@ public static class ManifestDiagnosticIds
     {
         YamlSyntaxError, UnknownKey, WrongType, MissingKey, EmptyLabels, DuplicateLabel, InvalidLabelName,
         InvalidTypeName, ValueOutOfRange, ClassNameClash, EmptyManifest, DuplicateKey, UnreadableManifest,
-        ModelNameClash, InvalidHubReference, InvalidLockFile, InvalidHubDatasetReference, DatasetKeyWithoutDataset, InvalidInputs, InternalError,
+        ModelNameClash, InvalidHubReference, InvalidLockFile, InvalidHubDatasetReference, DatasetKeyWithoutDataset, InvalidInputs, InvalidValidationPairs, InternalError,
         ManifestNotFound, ModelFolderNotFound, ModelFilesMissing, ModelUnreadable,
         PrepareFailed, AccuracyGate, QuantizationRefused, MacroF1Gate, LatencyGate, LockMismatch, LabelMismatch,
         ValidationDataUnreadable, ToolNotFound, ToolVersionMismatch,
@@ -366,6 +372,19 @@ public static class ManifestMessages
     /// <summary>FB0019 for inputs beside input: single.</summary>
     public static string InputsWithSingleInput() =>
         "'input: single' classifies one text per call, but 'inputs' names the two parts of a sentence pair. Write 'input: pair' or remove 'input', or remove 'inputs'.";
+
+    /// <summary>FB0020 for validate.textPairColumn on a one-text classifier.</summary>
+    public static string TextPairColumnWithoutPairInput() =>
+        "validate.textPairColumn names the second text of sentence pairs, but this classifier takes one text per call. Write 'input: pair' (or 'inputs: [premise, hypothesis]'), or remove textPairColumn.";
+
+    /// <summary>FB0020 for validate.textPairColumn equal to validate.textColumn.</summary>
+    public static string TextPairColumnIsTextColumn(string column) =>
+        "validate.textPairColumn '" + column + "' is also the text column, so every pair would be a text with itself. Name the column of the second texts, like 'textColumn: sentence1' and 'textPairColumn: sentence2'.";
+
+    /// <summary>FB0020 for a sentence-pair classifier validated without validate.textPairColumn.</summary>
+    public static string PairInputWithoutTextPairColumn(string secondPart) =>
+        "This sentence-pair classifier is validated on one text per row: add validate.textPairColumn naming the column of each pair's second text ('"
+        + secondPart + "'), like 'textPairColumn: sentence2'.";
 
     /// <summary>FB0016 for a lock file that is not valid.</summary>
     /// <param name="lockFileName">The lock file's name, e.g. "spam.lock.json".</param>

@@ -26,6 +26,7 @@ namespace FastBert.Manifest;
 ///   split: validation               # required with a Hub dataset, not allowed with a file
 ///   indices: data/held-out.txt      # optional; 0-based row indices
 ///   textColumn: text                # optional
+///   textPairColumn: sentence2       # sentence-pair classifiers (input: pair / inputs): required; the second text's column
 ///   labelColumn: label              # optional
 ///   minAccuracy: 0.97               # optional; 0..1
 ///   minMacroF1: 0.90                # optional; 0..1
@@ -242,7 +243,7 @@ public static class ManifestParser
 
         private static readonly string[] ValidateKeys =
         {
-            Keys.Data, Keys.Config, Keys.Split, Keys.Indices, Keys.TextColumn, Keys.LabelColumn, Keys.MinAccuracy, Keys.MinMacroF1, Keys.MaxP95LatencyMs,
+            Keys.Data, Keys.Config, Keys.Split, Keys.Indices, Keys.TextColumn, Keys.TextPairColumn, Keys.LabelColumn, Keys.MinAccuracy, Keys.MinMacroF1, Keys.MaxP95LatencyMs,
         };
 
         private readonly string _path;
@@ -674,6 +675,31 @@ public static class ManifestParser
             }
         }
 
+        // Pair data validates a pair classifier and only that: its second texts are what the model's second part reads.
+        private void CheckValidationPairs(TextPairInput? pair)
+        {
+            if (_validate is not { } validate)
+            {
+                return;
+            }
+
+            if (validate.TextPairColumn is { } pairColumn)
+            {
+                if (pair is null)
+                {
+                    Report(ManifestDiagnosticIds.InvalidValidationPairs, ManifestMessages.TextPairColumnWithoutPairInput(), pairColumn.Span);
+                }
+                else if (string.Equals(pairColumn.Value.Trim(), validate.TextColumnName.Trim(), StringComparison.OrdinalIgnoreCase))
+                {
+                    Report(ManifestDiagnosticIds.InvalidValidationPairs, ManifestMessages.TextPairColumnIsTextColumn(pairColumn.Value), pairColumn.Span);
+                }
+            }
+            else if (pair is not null)
+            {
+                Report(ManifestDiagnosticIds.InvalidValidationPairs, ManifestMessages.PairInputWithoutTextPairColumn(pair.Second.Name), validate.Span);
+            }
+        }
+
         // The input the manifest asks for: inputs' named parts, input: pair's default parts, or one text (null).
         private TextPairInput? ResolveInput()
         {
@@ -781,7 +807,7 @@ public static class ManifestParser
                 return;
             }
 
-            ManifestValue<string>? data = null, config = null, split = null, indices = null, textColumn = null, labelColumn = null;
+            ManifestValue<string>? data = null, config = null, split = null, indices = null, textColumn = null, textPairColumn = null, labelColumn = null;
             ManifestValue<double>? minAccuracy = null, minMacroF1 = null, maxLatency = null;
             var seen = ReadEntries(mapping, "under 'validate'", ValidateKeys, (key, _, entry) =>
             {
@@ -801,6 +827,9 @@ public static class ManifestParser
                         break;
                     case Keys.TextColumn:
                         textColumn = ReadText(entry, "'validate.textColumn'", "a column name", "textColumn: text");
+                        break;
+                    case Keys.TextPairColumn:
+                        textPairColumn = ReadText(entry, "'validate.textPairColumn'", "the column of each sentence pair's second text", "textPairColumn: sentence2");
                         break;
                     case Keys.LabelColumn:
                         labelColumn = ReadText(entry, "'validate.labelColumn'", "a column name", "labelColumn: label");
@@ -870,6 +899,7 @@ public static class ManifestParser
                 HubDataset = dataset,
                 Config = config,
                 Split = split,
+                TextPairColumn = textPairColumn,
             };
         }
 
@@ -1086,6 +1116,7 @@ public static class ManifestParser
             }
 
             var pair = ResolveInput();
+            CheckValidationPairs(pair);
 
             // Text order (stable for problems at the same place), so output is deterministic and reads top-down.
             var diagnostics = _diagnostics.OrderBy(d => d.Span.StartIndex).ToEquatableArray();
@@ -1153,6 +1184,7 @@ public static class ManifestParser
         public const string Split = "split";
         public const string Indices = "indices";
         public const string TextColumn = "textColumn";
+        public const string TextPairColumn = "textPairColumn";
         public const string LabelColumn = "labelColumn";
         public const string MinAccuracy = "minAccuracy";
         public const string MinMacroF1 = "minMacroF1";

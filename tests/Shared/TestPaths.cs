@@ -19,6 +19,9 @@ internal static class TestPaths
 
     public static string ElectraModel => Path.Combine(Models, "electra-random-parity");
 
+    /// <summary>The sentence-pair fixture derived from the SMS data (tests/fixtures/sms-pairs/PROVENANCE.md).</summary>
+    public static string SmsPairs => Path.Combine(RepositoryRoot, "tests", "fixtures", "sms-pairs");
+
     private static string Metadata(string key)
     {
         var value = typeof(TestPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

@@ -20,6 +20,14 @@ public sealed record DataReadOptions
     public string? LabelColumn { get; init; }
 
     /// <summary>
+    /// The second text of a sentence pair (e.g. GLUE MRPC's <c>sentence2</c>): a 0-based column index written as a
+    /// string, or a header name (case-insensitive; naming a column makes the first row a header). For JSON lines and
+    /// Parquet, the property / column name. Null: the data holds single texts. Never detected, always named; a column
+    /// the data lacks is an error listing the columns it has.
+    /// </summary>
+    public string? TextPairColumn { get; init; }
+
+    /// <summary>
     /// The column separator, overriding the one implied by the extension (.tsv tab, .csv comma) or sniffed from the
     /// content (tab, then ';', then ','). Ignored for JSON lines (.jsonl, .ndjson).
     /// </summary>

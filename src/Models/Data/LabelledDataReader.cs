@@ -22,6 +22,8 @@ namespace FastBert.Models.Data;
 /// header's label column, else the column whose values are most often the model's labels (ties: the later column).
 /// The text column is the one given, else the header's text column, else the other column of a two-column file, else
 /// the remaining column with the longest mean length.</para>
+/// <para><b>Sentence pairs.</b> With <see cref="DataReadOptions.TextPairColumn"/> each row's second text is read
+/// from that column (<see cref="LabelledExample.TextPair"/>); it is never detected and must exist.</para>
 /// <para><b>Labels</b> are the model's label names (case-insensitive) or indices 0..n-1. Unknown labels are errors
 /// unless dropped via <see cref="DataReadOptions.SkipLabels"/> or <see cref="DataReadOptions.DropMultiLabel"/>.
 /// Blank lines are skipped; empty text is allowed.</para>
@@ -194,6 +196,7 @@ public static class LabelledDataReader
         var header = false;
         int? labelColumn = ResolveOption(path, options.LabelColumn, first, "label", ref header);
         int? textColumn = ResolveOption(path, options.TextColumn, first, "text", ref header);
+        int? pairColumn = ResolveOption(path, options.TextPairColumn, first, "text pair", ref header);
 
         if (labelColumn is null)
         {
@@ -209,7 +212,7 @@ public static class LabelledDataReader
                 var bestShare = 0.0;
                 for (var c = 0; c < width; c++)
                 {
-                    if (c == textColumn)
+                    if (c == textColumn || c == pairColumn)
                     {
                         continue;
                     }
@@ -246,13 +249,19 @@ public static class LabelledDataReader
                 textColumn = FindByName(first, TextColumnNames, exclude: label);
             }
 
-            textColumn ??= width == 2 ? 1 - label : LongestColumn(rows, header ? 1 : 0, width, label);
+            textColumn ??= width == 2 && pairColumn is null ? 1 - label : LongestColumn(rows, header ? 1 : 0, width, [label, pairColumn ?? -1]);
         }
 
         var textIndex = textColumn.Value;
         if (textIndex == label)
         {
             throw new DataFormatException(path, null, $"the text and label columns are the same column ({label}).");
+        }
+
+        if (pairColumn is { } samePair && (samePair == label || samePair == textIndex))
+        {
+            throw new DataFormatException(path, null,
+                $"the text pair column ({samePair}) is also the {(samePair == label ? "label" : "text")} column; name a third column for the pair's second text.");
         }
 
         var dataStart = header ? 1 : 0;
@@ -268,10 +277,12 @@ public static class LabelledDataReader
             var row = rows[i];
             string labelValue;
             string text;
+            string? textPair = null;
             if (row.Fields.Count == width)
             {
                 labelValue = row.Fields[label];
                 text = row.Fields[textIndex];
+                textPair = pairColumn is { } p ? row.Fields[p] : null;
             }
             else if (absorb && row.Fields.Count > 2)
             {
@@ -291,7 +302,7 @@ public static class LabelledDataReader
                 switch (matcher.MatchSet(LabelMatcher.SplitCell(labelValue), out var set, out var unknown))
                 {
                     case LabelMatch.Label:
-                        examples.Add(LabelledExample.WithLabelSet(row.LineNumber, text, set));
+                        examples.Add(LabelledExample.WithLabelSet(row.LineNumber, text, set) with { TextPair = textPair });
                         break;
                     case LabelMatch.Skipped:
                         skipped++;
@@ -306,7 +317,7 @@ public static class LabelledDataReader
             switch (matcher.Match(labelValue, out var index))
             {
                 case LabelMatch.Label:
-                    examples.Add(new LabelledExample(row.LineNumber, text, index));
+                    examples.Add(new LabelledExample(row.LineNumber, text, index) { TextPair = textPair });
                     break;
                 case LabelMatch.Skipped:
                     skipped++;
@@ -384,13 +395,13 @@ public static class LabelledDataReader
         return null;
     }
 
-    private static int LongestColumn(List<DelimitedRecord> rows, int start, int width, int exclude)
+    private static int LongestColumn(List<DelimitedRecord> rows, int start, int width, int[] exclude)
     {
         var best = -1;
         var bestLength = -1.0;
         for (var c = 0; c < width; c++)
         {
-            if (c == exclude)
+            if (exclude.Contains(c))
             {
                 continue;
             }
@@ -456,6 +467,14 @@ public static class LabelledDataReader
                         $"the text field must be a string, found {textValue.ValueKind.ToString().ToLowerInvariant()}.");
                 }
 
+                string? textPair = null;
+                if (options.TextPairColumn is { } pairName)
+                {
+                    var pairValue = Property(path, lineNumber, root, pairName, [], "text pair");
+                    textPair = pairValue.ValueKind == JsonValueKind.String ? pairValue.GetString() : throw new DataFormatException(path, lineNumber,
+                        $"the text pair field '{pairName}' must be a string, found {pairValue.ValueKind.ToString().ToLowerInvariant()}.");
+                }
+
                 var labelValue = Property(path, lineNumber, root, options.LabelColumn, LabelColumnNames, "label");
                 if (options.MultiLabel)
                 {
@@ -470,7 +489,7 @@ public static class LabelledDataReader
                     switch (matcher.MatchSet(parts, out var set, out var unknown))
                     {
                         case LabelMatch.Label:
-                            examples.Add(LabelledExample.WithLabelSet(lineNumber, textValue.GetString()!, set));
+                            examples.Add(LabelledExample.WithLabelSet(lineNumber, textValue.GetString()!, set) with { TextPair = textPair });
                             break;
                         case LabelMatch.Skipped:
                             skipped++;
@@ -510,7 +529,7 @@ public static class LabelledDataReader
                 switch (match)
                 {
                     case LabelMatch.Label:
-                        examples.Add(new LabelledExample(lineNumber, textValue.GetString()!, index));
+                        examples.Add(new LabelledExample(lineNumber, textValue.GetString()!, index) { TextPair = textPair });
                         break;
                     case LabelMatch.Skipped:
                         skipped++;

@@ -9,13 +9,16 @@ public sealed record LabelledExample(int LineNumber, string Text, int Label)
     /// <summary>Multi-label data: every label of the example, ascending (may be empty); else just <see cref="Label"/>.</summary>
     public IReadOnlyList<int> LabelSet { get; init; } = Label >= 0 ? [Label] : [];
 
+    /// <summary>The second text of a sentence pair (<see cref="DataReadOptions.TextPairColumn"/>); null for a single text.</summary>
+    public string? TextPair { get; init; }
+
     /// <summary>A multi-label example with its (ascending) label set.</summary>
     public static LabelledExample WithLabelSet(int lineNumber, string text, int[] labels) =>
         new(lineNumber, text, labels.Length > 0 ? labels[0] : -1) { LabelSet = labels };
 
     // Value equality over the label set's contents, not the list's identity.
     public bool Equals(LabelledExample? other) =>
-        other is not null && LineNumber == other.LineNumber && Text == other.Text && Label == other.Label && LabelSet.SequenceEqual(other.LabelSet);
+        other is not null && LineNumber == other.LineNumber && Text == other.Text && TextPair == other.TextPair && Label == other.Label && LabelSet.SequenceEqual(other.LabelSet);
 
     public override int GetHashCode() => HashCode.Combine(LineNumber, Text, Label, LabelSet.Count);
 }
@@ -32,6 +35,9 @@ public sealed record LabelledDataset(string Path, IReadOnlyList<LabelledExample>
     public IReadOnlyList<int> Labels => Examples.Select(e => e.Label).ToList();
 
     public IReadOnlyList<string> Texts => Examples.Select(e => e.Text).ToList();
+
+    /// <summary>Each example's second text when the data holds sentence pairs (read with a text pair column); else null.</summary>
+    public IReadOnlyList<string?>? TextPairs => Examples.Any(e => e.TextPair is not null) ? Examples.Select(e => e.TextPair).ToList() : null;
 
     /// <summary>Each example's label set (multi-label data), in file order.</summary>
     public IReadOnlyList<IReadOnlyList<int>> LabelSets => Examples.Select(e => e.LabelSet).ToList();

@@ -21,6 +21,9 @@ public sealed record ParquetColumnData(IReadOnlyList<string> Columns, IReadOnlyL
     /// empty one); <see cref="Labels"/> is then null.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<string>>? LabelLists { get; init; }
+
+    /// <summary>The text pair column's cells (null for a null cell), or null without a text pair column.</summary>
+    public IReadOnlyList<string?>? TextPairs { get; init; }
 }
 
 /// <summary>Reads the columns a labelled data set needs from Parquet files (Parquet.Net), in file and row order.</summary>
@@ -45,11 +48,12 @@ public static class ParquetColumns
     /// <exception cref="DataFormatException">A file is not Parquet, lacks a column (the message lists those it has), or
     /// a column is of a type that cannot be text or a label.</exception>
     public static async Task<ParquetColumnData> ReadAsync(IReadOnlyList<string> paths, string textColumn, string? labelColumn, int? maxRows,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string? textPairColumn = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(textColumn);
         var texts = new List<string?>();
+        var textPairs = textPairColumn is null ? null : new List<string?>();
         List<string?>? labels = null;
         List<IReadOnlyList<string>>? labelLists = null;
         IReadOnlyList<string>? columns = null;
@@ -66,6 +70,7 @@ public static class ParquetColumns
             var fileColumns = reader.Schema.Fields.Select(f => f.Name).ToList();
             columns ??= fileColumns;
             var textField = Field(reader, path, textColumn, fileColumns, allowList: false);
+            var pairField = textPairColumn is null ? null : Field(reader, path, textPairColumn, fileColumns, allowList: false);
             var labelField = labelColumn is null ? null : Field(reader, path, labelColumn, fileColumns, allowList: true);
             var labelIsList = labelField is not null && labelField.MaxRepetitionLevel > 0;
             if (labelField is not null && (labelIsList ? labels is not null : labelLists is not null))
@@ -97,6 +102,12 @@ public static class ParquetColumns
                 var all = (int)rowGroup.RowCount;
                 var groupTexts = await ReadTextAsync(rowGroup, textField, all, path, cancellationToken).ConfigureAwait(false);
                 texts.AddRange(groupTexts.Take(count));
+                if (pairField is not null)
+                {
+                    var groupPairs = await ReadTextAsync(rowGroup, pairField, all, path, cancellationToken).ConfigureAwait(false);
+                    textPairs!.AddRange(groupPairs.Take(count));
+                }
+
                 if (labelField is not null && labelIsList)
                 {
                     var groupLists = await ReadLabelListsAsync(rowGroup, labelField, labelColumn!, all, path, cancellationToken).ConfigureAwait(false);
@@ -110,7 +121,7 @@ public static class ParquetColumns
             }
         }
 
-        return new ParquetColumnData(columns ?? [], texts, labels, labelNames) { LabelLists = labelLists };
+        return new ParquetColumnData(columns ?? [], texts, labels, labelNames) { LabelLists = labelLists, TextPairs = textPairs };
     }
 
     private static FileStream OpenRead(string path) =>

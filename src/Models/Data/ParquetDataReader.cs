@@ -9,6 +9,7 @@ namespace FastBert.Models.Data;
 /// <para><b>Columns.</b> The text column is <see cref="DataReadOptions.TextColumn"/>, else the first of
 /// <see cref="LabelledDataReader.TextColumnNames"/> the file has; the label column likewise from
 /// <see cref="LabelledDataReader.LabelColumnNames"/>. Names match exactly, else case-insensitively.</para>
+/// <para>With <see cref="DataReadOptions.TextPairColumn"/>, that column holds each pair's second text.</para>
 /// <para><b>Labels.</b> Text labels and plain integers are matched like a TSV's (the model's label names,
 /// case-insensitive, then indices 0..n-1). A <c>ClassLabel</c> column (integers whose names the datasets library
 /// stored in the file's <c>huggingface</c> metadata) is matched by name when every class name is one of the model's
@@ -49,7 +50,7 @@ public static class ParquetDataReader
 
         // Rows that options drop must not count towards the limit, so only an unfiltered read stops early.
         var filtered = options.SkipLabels.Count > 0 || options.DropMultiLabel;
-        var data = await ParquetColumns.ReadAsync(paths, textColumn, labelColumn, filtered ? null : maxRows, cancellationToken).ConfigureAwait(false);
+        var data = await ParquetColumns.ReadAsync(paths, textColumn, labelColumn, filtered ? null : maxRows, cancellationToken, options.TextPairColumn).ConfigureAwait(false);
         var matcher = new LabelMatcher(modelLabels, options);
         var byClassName = data.LabelNames is { Count: > 0 } names
             && names.All(name => matcher.Match(name, out _) == LabelMatch.Label && !IsIndexOnly(name, modelLabels, options));
@@ -75,7 +76,7 @@ public static class ParquetDataReader
             switch (matcher.Match(raw, out var index))
             {
                 case LabelMatch.Label:
-                    examples.Add(new LabelledExample(rowNumber, data.Texts[row] ?? string.Empty, index));
+                    examples.Add(new LabelledExample(rowNumber, data.Texts[row] ?? string.Empty, index) { TextPair = PairText(data, row) });
                     break;
                 case LabelMatch.Skipped:
                     skipped++;
@@ -109,7 +110,7 @@ public static class ParquetDataReader
             switch (matcher.MatchSet(names, out var set, out var unknown))
             {
                 case LabelMatch.Label:
-                    examples.Add(LabelledExample.WithLabelSet(rowNumber, data.Texts[row] ?? string.Empty, set));
+                    examples.Add(LabelledExample.WithLabelSet(rowNumber, data.Texts[row] ?? string.Empty, set) with { TextPair = PairText(data, row) });
                     break;
                 case LabelMatch.Skipped:
                     skipped++;
@@ -148,6 +149,9 @@ public static class ParquetDataReader
 
         return byClassName ? classNames[(int)value] : raw;
     }
+
+    // A null cell of the pair column is an empty second text, as a null text cell is an empty text.
+    private static string? PairText(ParquetColumnData data, int row) => data.TextPairs is { } pairs ? pairs[row] ?? string.Empty : null;
 
     /// <summary>Reads a local <c>.parquet</c> file; see <see cref="ReadAsync"/>.</summary>
     public static LabelledDataset Read(string path, DataReadOptions options, IReadOnlyList<string> modelLabels) =>

@@ -41,7 +41,7 @@ public static class ComparisonCalculator
             }
             else if (flipped.Count < maxFlipped)
             {
-                flipped.Add(new FlippedExample(i, examples[i].Text, labels[examples[i].Label], labels[b], labels[v]));
+                flipped.Add(new FlippedExample(i, examples[i].Text, labels[examples[i].Label], labels[b], labels[v]) { TextPair = examples[i].TextPair });
             }
         }
 

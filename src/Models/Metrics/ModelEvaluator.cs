@@ -19,7 +19,8 @@ public static class ModelEvaluator
 {
     /// <summary>Scores a loaded model.</summary>
     /// <param name="labels">Label index of each text, in <paramref name="model"/>'s output order.</param>
-    public static ModelEvaluation Evaluate(BertModel model, IReadOnlyList<string> texts, IReadOnlyList<int> labels)
+    /// <param name="textPairs">Sentence pairs: each text's second text (null: every text alone).</param>
+    public static ModelEvaluation Evaluate(BertModel model, IReadOnlyList<string> texts, IReadOnlyList<int> labels, IReadOnlyList<string?>? textPairs = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (texts.Count != labels.Count)
@@ -27,7 +28,7 @@ public static class ModelEvaluator
             throw new ArgumentException($"{texts.Count} texts but {labels.Count} labels.", nameof(labels));
         }
 
-        var results = model.ClassifyBatch(texts);
+        var results = Classify(model, texts, textPairs);
         var probabilities = new float[results.Count][];
         var predictions = new int[results.Count];
         var correct = 0;
@@ -43,11 +44,16 @@ public static class ModelEvaluator
     }
 
     /// <summary>Loads the model in <paramref name="modelDirectory"/> with the app's run settings and scores it.</summary>
-    public static ModelEvaluation Evaluate(string modelDirectory, RunSettings run, IReadOnlyList<string> texts, IReadOnlyList<int> labels, int? intraOpThreads = null)
+    public static ModelEvaluation Evaluate(string modelDirectory, RunSettings run, IReadOnlyList<string> texts, IReadOnlyList<int> labels, int? intraOpThreads = null,
+        IReadOnlyList<string?>? textPairs = null)
     {
         using var model = BertModel.Load(modelDirectory, run.ToModelOptions(intraOpThreads));
-        return Evaluate(model, texts, labels);
+        return Evaluate(model, texts, labels, textPairs);
     }
+
+    /// <summary>Each text alone, or with its pair's second text when <paramref name="textPairs"/> is given.</summary>
+    public static IReadOnlyList<ClassificationResult> Classify(BertModel model, IReadOnlyList<string> texts, IReadOnlyList<string?>? textPairs) =>
+        textPairs is null ? model.ClassifyBatch(texts) : model.ClassifyBatch(texts, textPairs);
 }
 
 /// <summary>A multi-label model scored on labelled texts: its probabilities, its per-label decisions and the metrics.</summary>
@@ -56,7 +62,8 @@ public sealed record MultiLabelModelEvaluation(IReadOnlyList<float[]> Probabilit
 /// <summary>The evaluation loop of a multi-label model, with the thresholds it runs with (<see cref="ModelInfo.Thresholds"/>).</summary>
 public static class MultiLabelModelEvaluator
 {
-    public static MultiLabelModelEvaluation Evaluate(BertModel model, IReadOnlyList<string> texts, IReadOnlyList<IReadOnlyList<int>> labelSets, IReadOnlyList<float>? thresholds = null)
+    public static MultiLabelModelEvaluation Evaluate(BertModel model, IReadOnlyList<string> texts, IReadOnlyList<IReadOnlyList<int>> labelSets, IReadOnlyList<float>? thresholds = null,
+        IReadOnlyList<string?>? textPairs = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (texts.Count != labelSets.Count)
@@ -65,15 +72,16 @@ public static class MultiLabelModelEvaluator
         }
 
         thresholds ??= model.Info.Thresholds;
-        var probabilities = model.ClassifyBatch(texts).Select(r => r.Probabilities).ToArray();
+        var probabilities = ModelEvaluator.Classify(model, texts, textPairs).Select(r => r.Probabilities).ToArray();
         var metrics = MultiLabelMetricsCalculator.Compute(labelSets, probabilities, thresholds, model.Info.LabelNames) with { Thresholds = thresholds.ToArray() };
         var decisions = probabilities.Select(p => MultiLabelMetricsCalculator.Decide(p, thresholds)).ToArray();
         return new MultiLabelModelEvaluation(probabilities, decisions, metrics);
     }
 
-    public static MultiLabelModelEvaluation Evaluate(string modelDirectory, RunSettings run, IReadOnlyList<string> texts, IReadOnlyList<IReadOnlyList<int>> labelSets, int? intraOpThreads = null)
+    public static MultiLabelModelEvaluation Evaluate(string modelDirectory, RunSettings run, IReadOnlyList<string> texts, IReadOnlyList<IReadOnlyList<int>> labelSets, int? intraOpThreads = null,
+        IReadOnlyList<string?>? textPairs = null)
     {
         using var model = BertModel.Load(modelDirectory, run.ToModelOptions(intraOpThreads));
-        return Evaluate(model, texts, labelSets);
+        return Evaluate(model, texts, labelSets, textPairs: textPairs);
     }
 }

@@ -77,7 +77,7 @@ public static class ModelPreparer
         //    a local file, or a Hub dataset split pinned in the lock file.
         LabelledDataset? dataset = null;
         LockDataset? datasetPin = null;
-        var readOptions = new DataReadOptions { TextColumn = settings.TextColumn, LabelColumn = settings.LabelColumn, MultiLabel = settings.MultiLabel };
+        var readOptions = new DataReadOptions { TextColumn = settings.TextColumn, TextPairColumn = settings.TextPairColumn, LabelColumn = settings.LabelColumn, MultiLabel = settings.MultiLabel };
         if (settings.ValidationDataset is { } split)
         {
             (var snapshot, datasetPin) = await ValidationDatasetPuller.PullAsync(settings, split, existingLock, lockPath, cancellation).ConfigureAwait(false);
@@ -162,6 +162,7 @@ public static class ModelPreparer
                 OutputDirectory = modelFolder,
                 Examples = settings.MultiLabel ? null : dataset?.Examples.Select(e => (e.Text, e.Label)).ToList(),
                 MultiLabelExamples = settings.MultiLabel ? dataset?.Examples.Select(e => (e.Text, e.LabelSet)).ToList() : null,
+                TextPairs = dataset?.TextPairs,
                 Thresholds = thresholds,
                 MaxAccuracyDrop = settings.MaxAccuracyDrop,
                 Run = settings.Run,
@@ -239,7 +240,7 @@ public static class ModelPreparer
         var options = settings.Run.ToModelOptions();
         options.Problem = ClassificationProblem.MultiLabel;
         using var model = BertModel.Load(folder, options);
-        var probabilities = model.ClassifyBatch(dataset.Texts).Select(r => r.Probabilities).ToList();
+        var probabilities = ModelEvaluator.Classify(model, dataset.Texts, dataset.TextPairs).Select(r => r.Probabilities).ToList();
         return ThresholdTuner.Tune(dataset.LabelSets, probabilities, model.Info.LabelNames.Count);
     }
 
@@ -267,13 +268,13 @@ public static class ModelPreparer
         string accuracyName;
         if (settings.MultiLabel)
         {
-            var metrics = MultiLabelModelEvaluator.Evaluate(model, dataset.Texts, dataset.LabelSets).Metrics;
+            var metrics = MultiLabelModelEvaluator.Evaluate(model, dataset.Texts, dataset.LabelSets, textPairs: dataset.TextPairs).Metrics;
             multiLabel = new MultiLabelEvaluation(modelRef, data, metrics);
             (accuracy, macroF1, accuracyName) = (metrics.Micro.F1, metrics.Macro.F1, "micro F1");
         }
         else
         {
-            var metrics = ModelEvaluator.Evaluate(model, dataset.Texts, dataset.Labels).Metrics;
+            var metrics = ModelEvaluator.Evaluate(model, dataset.Texts, dataset.Labels, dataset.TextPairs).Metrics;
             evaluation = new Evaluation(modelRef, data, metrics);
             (accuracy, macroF1, accuracyName) = (metrics.Accuracy, metrics.Macro.F1, "accuracy");
         }

@@ -68,6 +68,9 @@ public sealed record PrepareSettings
 
     public string? LabelColumn { get; init; }
 
+    /// <summary>validate.textPairColumn: the validation data holds sentence pairs, this column their second texts.</summary>
+    public string? TextPairColumn { get; init; }
+
     public Gate<double>? MinAccuracy { get; init; }
 
     public Gate<double>? MinMacroF1 { get; init; }

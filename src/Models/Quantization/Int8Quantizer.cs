@@ -249,6 +249,7 @@ public static class Int8Quantizer
         private readonly IReadOnlyList<string> _linears;
         private readonly List<QuantizationAttempt> _attempts = [];
         private readonly List<string> _texts;
+        private readonly IReadOnlyList<string?>? _textPairs;
         private readonly List<int> _labels;
         private readonly List<IReadOnlyList<int>> _labelSets;
         private readonly bool _multiLabel;
@@ -279,6 +280,11 @@ public static class Int8Quantizer
             _texts = request.Examples?.Select(e => e.Text).ToList() ?? request.MultiLabelExamples?.Select(e => e.Text).ToList() ?? [];
             _labels = request.Examples?.Select(e => e.Label).ToList() ?? [];
             _labelSets = request.MultiLabelExamples?.Select(e => e.Labels).ToList() ?? [];
+            _textPairs = request.TextPairs;
+            if (_textPairs is not null && _textPairs.Count != _texts.Count)
+            {
+                throw new ArgumentException($"TextPairs has {_textPairs.Count} entries for {_texts.Count} examples.", nameof(request));
+            }
             (_thresholds, _recordThresholds) = ResolveThresholds(request, config, checkpointDirectory);
         }
 
@@ -550,7 +556,7 @@ public static class Int8Quantizer
 
         private Outcome EvaluateSingleLabel(string folder)
         {
-            var evaluation = ModelEvaluator.Evaluate(folder, _request.Run, _texts, _labels, _request.IntraOpThreads);
+            var evaluation = ModelEvaluator.Evaluate(folder, _request.Run, _texts, _labels, _request.IntraOpThreads, _textPairs);
             var predictions = evaluation.Predictions.ToArray();
             var probabilities = evaluation.Probabilities.ToArray();
             if (_reference is not { } reference)
@@ -575,7 +581,7 @@ public static class Int8Quantizer
             var options = _request.Run.ToModelOptions(_request.IntraOpThreads);
             options.Thresholds = _thresholds;
             using var model = BertModel.Load(folder, options);
-            var evaluation = MultiLabelModelEvaluator.Evaluate(model, _texts, _labelSets, _thresholds);
+            var evaluation = MultiLabelModelEvaluator.Evaluate(model, _texts, _labelSets, _thresholds, _textPairs);
             var probabilities = evaluation.Probabilities.ToArray();
             if (_reference is not { } reference)
             {

@@ -31,6 +31,12 @@ public sealed record QuantizeRequest
     public IReadOnlyList<(string Text, IReadOnlyList<int> Labels)>? MultiLabelExamples { get; init; }
 
     /// <summary>
+    /// Sentence pairs: the second text of each example of <see cref="Examples"/> (or <see cref="MultiLabelExamples"/>),
+    /// in the same order; the guard classifies each pair. Null: single texts.
+    /// </summary>
+    public IReadOnlyList<string?>? TextPairs { get; init; }
+
+    /// <summary>
     /// A multi-label model's per-label thresholds, in output order; recorded in the int8 folder's model.json. Null:
     /// the source folder's model.json thresholds, else 0.5 for every label.
     /// </summary>

@@ -393,7 +393,8 @@ public static class HtmlReportWriter
             return;
         }
 
-        html.Append("<h4>Misclassified examples (first ").Append(Count(examples.Count)).Append(")</h4>\n<p class=\"muted\">").Append(ShadingLegend).Append("</p>\n")
+        html.Append("<h4>Misclassified examples (first ").Append(Count(examples.Count)).Append(")</h4>\n<p class=\"muted\">")
+            .Append(examples.All(x => x.TextPair is not null) ? PairLegend : ShadingLegend).Append("</p>\n")
             .Append("<table class=\"misclassified\">\n<thead><tr>");
         HeaderCells(html, "Index", "Expected", "Predicted", "Confidence", "Text");
         html.Append("</tr></thead>\n<tbody>\n");
@@ -404,10 +405,23 @@ public static class HtmlReportWriter
                 .Append("</td><td>").Append(E(x.Expected)).Append("</td><td>").Append(E(x.Predicted)).Append("</td><td class=\"num\">").Append(Score(x.Confidence))
                 .Append("</td><td class=\"text\">");
             ShadedText(html, x.Text, x.Words);
+            PairText(html, x.TextPair);
             html.Append("</td></tr>\n");
         }
 
         html.Append("</tbody>\n</table>\n");
+    }
+
+    private const string PairLegend =
+        "Sentence pairs: the second text follows [SEP]. Pairs are not explained (occlusion removes words of one text).";
+
+    // A sentence pair's second text, after the first as the model reads it.
+    private static void PairText(StringBuilder html, string? textPair)
+    {
+        if (textPair is not null)
+        {
+            html.Append(" <span class=\"sep\">[SEP]</span> <span class=\"pair\">").Append(E(textPair)).Append("</span>");
+        }
     }
 
     private const string ShadingLegend =
@@ -491,7 +505,9 @@ public static class HtmlReportWriter
                     .Append("<td>").Append(E(f.Expected)).Append("</td><td>").Append(E(f.Baseline)).Append("</td><td>").Append(E(f.Variant)).Append("</td>");
                 if (!explained)
                 {
-                    html.Append("<td class=\"text\">").Append(E(f.Text)).Append("</td></tr>\n");
+                    html.Append("<td class=\"text\">").Append(E(f.Text));
+                    PairText(html, f.TextPair);
+                    html.Append("</td></tr>\n");
                     continue;
                 }
 

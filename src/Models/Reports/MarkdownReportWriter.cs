@@ -305,7 +305,7 @@ public static class MarkdownReportWriter
             Separator(md, 'r', 'l', 'l', 'l', 'l');
             foreach (var f in c.Flipped.Take(shown))
             {
-                Row(md, Count(f.Index), Cell(f.Expected), Cell(f.Baseline), Cell(f.Variant), Cell(Shorten(f.Text)));
+                Row(md, Count(f.Index), Cell(f.Expected), Cell(f.Baseline), Cell(f.Variant), Cell(Shorten(f.TextPair is null ? f.Text : $"{f.Text} [SEP] {f.TextPair}")));
             }
 
             md.Append('\n');

@@ -90,7 +90,12 @@ public sealed record Evaluation(ModelRef Model, DataRef Data, ClassificationMetr
 /// <summary>An example and the words that drove the model's prediction for it (see <c>BertModel.Explain</c>).</summary>
 /// <param name="Index">0-based position in the data.</param>
 /// <param name="Confidence">The predicted label's probability.</param>
-public sealed record ExplainedExample(int Index, string Text, string Expected, string Predicted, double Confidence, IReadOnlyList<ExplainedWord> Words);
+/// <param name="Words">The words of <paramref name="Text"/>; empty for a sentence pair, which is not explained.</param>
+public sealed record ExplainedExample(int Index, string Text, string Expected, string Predicted, double Confidence, IReadOnlyList<ExplainedWord> Words)
+{
+    /// <summary>A sentence pair's second text (absent for single texts and in older reports).</summary>
+    public string? TextPair { get; init; }
+}
 
 /// <summary>A word of an example's text: its UTF-16 span and its contribution to the predicted label's probability (occlusion).</summary>
 public sealed record ExplainedWord(string Word, int Start, int End, double Contribution);
@@ -183,6 +188,9 @@ public sealed record VariantComparison(
 
 public sealed record FlippedExample(int Index, string Text, string Expected, string Baseline, string Variant)
 {
+    /// <summary>A sentence pair's second text (absent for single texts and in older reports); pairs carry no words.</summary>
+    public string? TextPair { get; init; }
+
     /// <summary>Each word's contribution to the baseline's label, under the baseline (absent in older reports and beyond the shown examples).</summary>
     public IReadOnlyList<ExplainedWord>? BaselineWords { get; init; }
 

@@ -17,12 +17,21 @@ public static class ReportExplanations
         ArgumentNullException.ThrowIfNull(evaluation);
         var labels = model.Info.LabelNames;
         var texts = dataset.Texts;
+        var pairs = dataset.TextPairs;
         var truth = dataset.Labels;
         var examples = new List<ExplainedExample>();
         for (var i = 0; i < texts.Count && examples.Count < max; i++)
         {
             if (evaluation.Predictions[i] == truth[i])
             {
+                continue;
+            }
+
+            // Occlusion explains one text; a pair is reported with its prediction and no words.
+            if (pairs?[i] is { } pair)
+            {
+                var predicted = evaluation.Predictions[i];
+                examples.Add(new ExplainedExample(i, texts[i], labels[truth[i]], labels[predicted], evaluation.Probabilities[i][predicted], []) { TextPair = pair });
                 continue;
             }
 
@@ -38,7 +47,7 @@ public static class ReportExplanations
     {
         ArgumentNullException.ThrowIfNull(comparison);
         var flipped = comparison.Flipped
-            .Select((f, i) => i < max
+            .Select((f, i) => i < max && f.TextPair is null
                 ? f with { BaselineWords = Words(baseline.Explain(f.Text)), VariantWords = Words(variant.Explain(f.Text)) }
                 : f)
             .ToList();

@@ -40,6 +40,7 @@ internal static class ReportValidator
                 Require(flipped.Expected, source, $"{at}.flipped[{j}].expected");
                 Require(flipped.Baseline, source, $"{at}.flipped[{j}].baseline");
                 Require(flipped.Variant, source, $"{at}.flipped[{j}].variant");
+                RequireNoPairWords(flipped.TextPair, (flipped.BaselineWords?.Count ?? 0) + (flipped.VariantWords?.Count ?? 0), source, $"{at}.flipped[{j}]");
                 ValidateWords(flipped.BaselineWords, flipped.Text, source, $"{at}.flipped[{j}].baselineWords");
                 ValidateWords(flipped.VariantWords, flipped.Text, source, $"{at}.flipped[{j}].variantWords");
             }
@@ -187,6 +188,15 @@ internal static class ReportValidator
 
     private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
+    // A pair's words would be spans of which text? Pairs are not explained, so a pair with words is not a report fastbert wrote.
+    private static void RequireNoPairWords(string? textPair, int wordCount, string source, string at)
+    {
+        if (textPair is not null && wordCount > 0)
+        {
+            Fail(source, $"{at} is a sentence pair (textPair) with explained words; pairs are not explained");
+        }
+    }
+
     // Words are shaded in place, so each must lie inside its text, in order, and spell what the text holds there.
     private static void ValidateWords(IReadOnlyList<ExplainedWord>? words, string text, string source, string at)
     {
@@ -222,6 +232,7 @@ internal static class ReportValidator
             Require(example.Expected, source, $"{at}.misclassified[{i}].expected");
             Require(example.Predicted, source, $"{at}.misclassified[{i}].predicted");
             ValidateWords(Require(example.Words, source, $"{at}.misclassified[{i}].words"), example.Text, source, $"{at}.misclassified[{i}].words");
+            RequireNoPairWords(example.TextPair, example.Words.Count, source, $"{at}.misclassified[{i}]");
         }
 
         Require(metrics.Macro, source, at + ".metrics.macro");

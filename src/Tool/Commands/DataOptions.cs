@@ -23,6 +23,8 @@ internal sealed class DataFormatOptions
 {
     public Option<string?> TextColumn { get; } = new("--text-column") { Description = "Text column: header name or 0-based index (default: detected)." };
 
+    public Option<string?> TextPairColumn { get; } = new("--text-pair-column") { Description = "Sentence pairs: the column of each pair's second text (header name or 0-based index; JSON/Parquet: field name), classified with --text-column's text as [CLS] a [SEP] b [SEP]." };
+
     public Option<string?> LabelColumn { get; } = new("--label-column") { Description = "Label column: header name or 0-based index (default: detected). Labels are names (case-insensitive) or indices." };
 
     public Option<string?> Separator { get; } = new("--separator") { Description = "Field separator, e.g. ';' or '\\t' (default: from the extension or detected)." };
@@ -38,6 +40,7 @@ internal sealed class DataFormatOptions
     public void AddTo(Command command)
     {
         command.Options.Add(TextColumn);
+        command.Options.Add(TextPairColumn);
         command.Options.Add(LabelColumn);
         command.Options.Add(Separator);
         command.Options.Add(SkipLabels);
@@ -65,6 +68,7 @@ internal sealed class DataFormatOptions
         return new DataReadOptions
         {
             TextColumn = parse.GetValue(TextColumn),
+            TextPairColumn = parse.GetValue(TextPairColumn),
             LabelColumn = parse.GetValue(LabelColumn),
             Separator = separator,
             SkipLabels = skip,

@@ -18,6 +18,8 @@ internal sealed class DatasetOptions
 
     public Option<string?> InputColumn { get; } = new("--dataset-input-column") { Description = "The dataset's text column, e.g. sentence (default: text, sentence, sms, ... by name)." };
 
+    public Option<string?> InputPairColumn { get; } = new("--dataset-input-pair-column") { Description = "Sentence pairs: the dataset's column of each pair's second text, e.g. sentence2 (glue/mrpc with --dataset-input-column sentence1)." };
+
     public Option<string?> LabelColumn { get; } = new("--dataset-label-column") { Description = "The dataset's label column (default: label, ... by name)." };
 
     public void AddTo(Command command)
@@ -26,6 +28,7 @@ internal sealed class DatasetOptions
         command.Options.Add(Config);
         command.Options.Add(Split);
         command.Options.Add(InputColumn);
+        command.Options.Add(InputPairColumn);
         command.Options.Add(LabelColumn);
     }
 
@@ -33,7 +36,7 @@ internal sealed class DatasetOptions
     public HubDatasetSplit? Read(ParseResult parse, ref DataReadOptions options)
     {
         var dataset = parse.GetValue(Dataset);
-        var others = new[] { Config, Split, InputColumn, LabelColumn }.Where(o => parse.GetResult(o) is not null).Select(o => o.Name).ToList();
+        var others = new[] { Config, Split, InputColumn, InputPairColumn, LabelColumn }.Where(o => parse.GetResult(o) is not null).Select(o => o.Name).ToList();
         if (dataset is null)
         {
             return others.Count == 0 ? null : throw new UsageException($"{string.Join(", ", others)} belong to --dataset; name the dataset (e.g. --dataset glue).");
@@ -44,9 +47,10 @@ internal sealed class DatasetOptions
             throw new UsageException("--dataset needs --dataset-split, e.g. --dataset-split validation.");
         }
 
-        if ((parse.GetValue(InputColumn) is not null && options.TextColumn is not null) || (parse.GetValue(LabelColumn) is not null && options.LabelColumn is not null))
+        if ((parse.GetValue(InputColumn) is not null && options.TextColumn is not null) || (parse.GetValue(LabelColumn) is not null && options.LabelColumn is not null)
+            || (parse.GetValue(InputPairColumn) is not null && options.TextPairColumn is not null))
         {
-            throw new UsageException("name the dataset's columns with --dataset-input-column / --dataset-label-column, not also --text-column / --label-column.");
+            throw new UsageException("name the dataset's columns with --dataset-input-column / --dataset-input-pair-column / --dataset-label-column, not also --text-column / --text-pair-column / --label-column.");
         }
 
         HubReference reference;
@@ -62,6 +66,7 @@ internal sealed class DatasetOptions
         options = options with
         {
             TextColumn = parse.GetValue(InputColumn) ?? options.TextColumn,
+            TextPairColumn = parse.GetValue(InputPairColumn) ?? options.TextPairColumn,
             LabelColumn = parse.GetValue(LabelColumn) ?? options.LabelColumn,
         };
         return new HubDatasetSplit(reference, parse.GetValue(Config), split);

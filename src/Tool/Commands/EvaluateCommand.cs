@@ -86,7 +86,7 @@ internal static class EvaluateCommand
             }
 
             var examples = dataset!.Examples;
-            var evaluation = progress.Run($"Evaluating {name} on {examples.Count} examples", _ => ModelEvaluator.Evaluate(model, dataset!.Texts, dataset.Labels));
+            var evaluation = progress.Run($"Evaluating {name} on {examples.Count} examples", _ => ModelEvaluator.Evaluate(model, dataset!.Texts, dataset.Labels, dataset.TextPairs));
             probabilities.Add(evaluation.Probabilities);
             var misclassified = progress.Run($"Explaining {name}'s first misclassified examples", _ => ReportExplanations.Misclassified(model, dataset, evaluation));
             evaluations.Add(new Evaluation(Describe(name, directory, model), new DataRef(dataset.Path, examples.Count), evaluation.Metrics) { Misclassified = misclassified });
@@ -145,7 +145,7 @@ internal static class EvaluateCommand
                 throw new UsageException($"{directory} has labels [{string.Join(", ", model.Info.LabelNames)}], the first model has [{string.Join(", ", labels)}]: only variants of one model can be compared.");
             }
 
-            var evaluation = progress.Run($"Evaluating {name} on {dataset!.Count} examples", _ => MultiLabelModelEvaluator.Evaluate(model, dataset.Texts, dataset.LabelSets));
+            var evaluation = progress.Run($"Evaluating {name} on {dataset!.Count} examples", _ => MultiLabelModelEvaluator.Evaluate(model, dataset.Texts, dataset.LabelSets, textPairs: dataset.TextPairs));
             scored.Add(evaluation);
             evaluations.Add(new MultiLabelEvaluation(Describe(name, directory, model), new DataRef(dataset.Path, dataset.Count), evaluation.Metrics));
         }

@@ -122,6 +122,7 @@ internal static class PrepareCommand
             ValidationIndices = manifest.ResolveValidationIndices(),
             ValidationIndicesLocation = At(validate?.Indices?.Span ?? ManifestSpan.DocumentStart),
             TextColumn = validate?.TextColumn?.Value,
+            TextPairColumn = validate?.TextPairColumn?.Value,
             LabelColumn = validate?.LabelColumn?.Value,
             MinAccuracy = validate?.MinAccuracy is { } a ? new Gate<double>(a.Value, At(a.Span)) : null,
             MinMacroF1 = validate?.MinMacroF1 is { } f ? new Gate<double>(f.Value, At(f.Span)) : null,

@@ -43,6 +43,7 @@ internal static class QuantizeCommand
             ReportFiles.RequireFilePath(parse.GetValue(json), "--json");
             IReadOnlyList<(string Text, int Label)>? examples = null;
             IReadOnlyList<(string Text, IReadOnlyList<int> Labels)>? multiLabelExamples = null;
+            IReadOnlyList<string?>? textPairs = null;
             var options = format.Read(parse);
             var split = dataset.Read(parse, ref options);
             if (parse.GetValue(data) is not null || split is not null)
@@ -50,6 +51,7 @@ internal static class QuantizeCommand
                 var config = TransformerConfig.Load(Path.Combine(Int8Quantizer.ResolveCheckpoint(source), ModelFolder.ConfigFile));
                 var multiLabel = config.Problem == ClassificationProblem.MultiLabel;
                 var (guard, _) = LabelledDataSource.Load(parse.GetValue(data), split, parse.GetValue(indices), options with { MultiLabel = multiLabel }, config.Id2Label, parse.InvocationConfiguration.Error);
+                textPairs = guard.TextPairs;
                 if (multiLabel)
                 {
                     multiLabelExamples = guard.Examples.Select(e => (e.Text, e.LabelSet)).ToList();
@@ -67,6 +69,7 @@ internal static class QuantizeCommand
                 OutputDirectory = parse.GetRequiredValue(output).FullName,
                 Examples = examples,
                 MultiLabelExamples = multiLabelExamples,
+                TextPairs = textPairs,
                 MaxAccuracyDrop = parse.GetValue(maxDrop),
                 MinArgmaxAgreement = parse.GetValue(minAgreement),
                 PerChannel = parse.GetValue(perChannel),

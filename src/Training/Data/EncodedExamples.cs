@@ -18,7 +18,8 @@ internal sealed record TensorBatch(Tensor InputIds, Tensor AttentionMask, Tensor
 }
 
 /// <summary>
-/// Examples tokenized once ([CLS] … [SEP], truncated to the run's max tokens) and cut into padded batches. Training
+/// Examples tokenized once ([CLS] … [SEP], or [CLS] a [SEP] b [SEP] with token types 0 / 1 for a sentence pair,
+/// truncated to the run's max tokens as the runtime truncates) and cut into padded batches. Training
 /// batches group similar lengths (shuffle, sort within windows of 50 batches, shuffle the batches) so little compute
 /// goes to padding while every epoch still sees a fresh, seeded order.
 /// </summary>
@@ -26,6 +27,8 @@ internal sealed class EncodedExamples
 {
     private const int SortWindowBatches = 50;
     private readonly int[][] _ids;
+    // A sentence pair's token type ids; null for a single text (all 0).
+    private readonly int[]?[] _types;
     private readonly int[] _labels;
     private readonly int _padId;
     private readonly bool _tokenTypes;
@@ -41,7 +44,21 @@ internal sealed class EncodedExamples
             _labelCount = count;
         }
 
-        _ids = examples.Select(e => tokenizer.Encode(e.Text, maxTokens)).ToArray();
+        _ids = new int[examples.Count][];
+        _types = new int[examples.Count][];
+        for (var i = 0; i < examples.Count; i++)
+        {
+            if (examples[i].TextPair is { } textPair)
+            {
+                var pair = tokenizer.EncodePair(examples[i].Text, textPair, maxTokens);
+                (_ids[i], _types[i]) = (pair.InputIds, pair.TokenTypeIds);
+            }
+            else
+            {
+                _ids[i] = tokenizer.Encode(examples[i].Text, maxTokens);
+            }
+        }
+
         _labels = examples.Select(e => e.Label).ToArray();
         _padId = tokenizer.PadId;
         _tokenTypes = tokenTypes;
@@ -83,14 +100,17 @@ internal sealed class EncodedExamples
         var length = rows.Max(r => _ids[r].Length);
         var ids = new long[rows.Length * length];
         var mask = new long[rows.Length * length];
+        var types = new long[rows.Length * length];
         Array.Fill(ids, _padId);
         for (var b = 0; b < rows.Length; b++)
         {
             var tokens = _ids[rows[b]];
+            var tokenTypes = _types[rows[b]];
             for (var t = 0; t < tokens.Length; t++)
             {
                 ids[(b * length) + t] = tokens[t];
                 mask[(b * length) + t] = 1;
+                types[(b * length) + t] = tokenTypes?[t] ?? 0;
             }
         }
 
@@ -98,7 +118,7 @@ internal sealed class EncodedExamples
         return new TensorBatch(
             torch.tensor(ids, shape),
             torch.tensor(mask, shape),
-            _tokenTypes ? torch.zeros(shape, ScalarType.Int64) : null,
+            _tokenTypes ? torch.tensor(types, shape) : null,
             _labelSets is null ? torch.tensor(rows.Select(r => (long)_labels[r]).ToArray()) : MultiHot(rows));
     }
 
