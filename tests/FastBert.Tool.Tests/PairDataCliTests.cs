@@ -108,6 +108,28 @@ public sealed class PairDataCliTests : IDisposable
         Assert.Equal(fromTsv.LogLoss, fromJsonl.LogLoss);
     }
 
+    [NodeFact]
+    public void Evaluate_PairsAsParquet_ScoresAsTheTsv_AndAMissingColumnListsTheColumns()
+    {
+        var parquet = Path.Combine(_root, "pairs.parquet");
+        ParquetFixtures.Write(_root, parquet, ReadFixture().Select(r => new Dictionary<string, object> { ["sentence1"] = r.First, ["sentence2"] = r.Second, ["label"] = r.Label }), null);
+        var tsvJson = Path.Combine(_root, "tsv.json");
+        var parquetJson = Path.Combine(_root, "parquet.json");
+
+        Assert.Equal(0, CliRunner.Run(string.Empty, ["evaluate", TestPaths.SmsModel, "--data", TestPairs, "--json", tsvJson, .. PairColumns]).Exit);
+        var (exit, _, error) = CliRunner.Run(string.Empty, ["evaluate", TestPaths.SmsModel, "--data", parquet, "--json", parquetJson, .. PairColumns]);
+
+        Assert.True(exit == 0, error);
+        var fromTsv = Assert.Single(Report.FromJson(File.ReadAllText(tsvJson), tsvJson).Evaluations).Metrics;
+        var fromParquet = Assert.Single(Report.FromJson(File.ReadAllText(parquetJson), parquetJson).Evaluations).Metrics;
+        Assert.Equal(fromTsv.Accuracy, fromParquet.Accuracy);
+        Assert.Equal(fromTsv.LogLoss, fromParquet.LogLoss);
+
+        var (missingExit, _, missingError) = CliRunner.Run(string.Empty, "evaluate", TestPaths.SmsModel, "--data", parquet, "--text-column", "sentence1", "--text-pair-column", "hypothesis");
+        Assert.Equal(ExitCodes.InputError, missingExit);
+        Assert.Contains("there is no column 'hypothesis'; the columns are sentence1, sentence2, label", missingError);
+    }
+
     [Theory]
     [InlineData("tsv", "no text pair column named 'sentence3'; the first row's columns are: 'sentence1', 'sentence2', 'label'")]
     [InlineData("jsonl", "no text pair field (looked for 'sentence3'; the object has 'sentence1', 'sentence2', 'label')")]

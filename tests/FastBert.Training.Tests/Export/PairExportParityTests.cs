@@ -93,7 +93,7 @@ public sealed class PairExportParityTests(ITestOutputHelper output) : IDisposabl
         return (sentences.Where((_, i) => i % 2 == 0).ToList(), sentences.Where((_, i) => i % 2 == 1).ToList());
     }
 
-    private static float[][] Forward(TransformerClassifier model, IReadOnlyList<EncodedPair> pairs, bool withTokenTypes)
+    internal static float[][] Forward(TransformerClassifier model, IReadOnlyList<EncodedPair> pairs, bool withTokenTypes)
     {
         var length = pairs.Max(p => p.InputIds.Length);
         var ids = new long[pairs.Count * length];
