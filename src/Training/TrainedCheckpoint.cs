@@ -24,7 +24,7 @@ internal static class TrainedCheckpoint
 
     public static void Write(string folder, string baseDirectory, TransformerClassifier model, TrainingSummary summary, bool keepAdapters)
     {
-        File.WriteAllText(Path.Combine(folder, "config.json"), ConfigJson(Path.Combine(baseDirectory, "config.json"), model.Config, ClassificationProblems.TryParse(summary.Problem) ?? ClassificationProblem.SingleLabel));
+        File.WriteAllText(Path.Combine(folder, ModelFolder.ConfigFile), ConfigJson(Path.Combine(baseDirectory, ModelFolder.ConfigFile), model.Config, ClassificationProblems.TryParse(summary.Problem) ?? ClassificationProblem.SingleLabel));
         SafetensorsWriter.Write(Path.Combine(folder, ModelFolder.SafetensorsFile), model.ExportWeights(), new Dictionary<string, string> { ["format"] = "pt" });
         foreach (var file in ModelFolder.TokenizerFiles)
         {

@@ -71,14 +71,7 @@ public sealed class PackageTests
         workspace.Write("Directory.Build.props", "<Project />");
         workspace.Write("Directory.Build.targets", "<Project />");
         workspace.Write("Directory.Packages.props", "<Project />");
-        workspace.Write("nuget.config", $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="local-feed" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        LocalNuGetFeed.WriteNuGetConfig(workspace.Directory, feed);
         workspace.Write("spam.yaml", $"model:\n  source: {FixtureProject.SampleModelFolder}\nlabels: [ham, spam]\n");
         workspace.Write("Program.cs", """
             using var spam = Consumer.SpamClassifier.Load();

@@ -104,14 +104,7 @@ public sealed class ToolDiscoveryTests
             var pack = ProcessRunner.Run("dotnet", ["pack", "src/Tool/FastBert.Tool.csproj", "-c", project.Configuration, "-o", feed, "--artifacts-path", project.PackArtifactsDirectory, $"-p:VersionSuffix={suffix}"],
                 TestPaths.RepositoryRoot, timeout: TimeSpan.FromMinutes(10));
             Assert.True(pack.ExitCode == 0, pack.All);
-            project.Write("nuget.config", $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <add key="local-feed" value="{feed}" />
-                  </packageSources>
-                </configuration>
-                """);
+            LocalNuGetFeed.WriteNuGetConfig(project.Directory, feed);
             project.Write(".config/dotnet-tools.json", $$"""
                 {
                   "version": 1,

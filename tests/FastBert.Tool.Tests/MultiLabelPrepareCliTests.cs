@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FastBert.ModelFolders;
 using FastBert.Tests;
@@ -18,15 +17,7 @@ public sealed class MultiLabelPrepareCliTests : IDisposable
     public MultiLabelPrepareCliTests()
     {
         _checkpoint = Path.Combine(_root, "checkpoint");
-        Directory.CreateDirectory(_checkpoint);
-        foreach (var name in new[] { "model.safetensors", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json" })
-        {
-            File.Copy(Path.Combine(TestPaths.SmsModel, name), Path.Combine(_checkpoint, name));
-        }
-
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.SmsModel, "config.json")))!.AsObject();
-        config["problem_type"] = "multi_label_classification";
-        File.WriteAllText(Path.Combine(_checkpoint, "config.json"), config.ToJsonString());
+        MultiLabelModelFolder.WriteCheckpoint(_checkpoint);
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

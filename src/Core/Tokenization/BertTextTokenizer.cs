@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using FastBert.ModelFolders;
 using static FastBert.Tokenization.BasicTokenizer;
 
 namespace FastBert.Tokenization;
@@ -103,10 +104,10 @@ public sealed class BertTextTokenizer
             { Path = directory };
         }
 
-        string vocabPath = Path.Combine(directory, "vocab.txt");
+        string vocabPath = Path.Combine(directory, ModelFolder.VocabularyFile);
         if (!File.Exists(vocabPath))
         {
-            string tokenizerJsonPath = Path.Combine(directory, "tokenizer.json");
+            string tokenizerJsonPath = Path.Combine(directory, ModelFolder.TokenizerJsonFile);
             if (File.Exists(tokenizerJsonPath))
             {
                 return FromTokenizerJson(tokenizerJsonPath, lowercaseOverride);
@@ -128,7 +129,7 @@ public sealed class BertTextTokenizer
         }
 
         var vocabulary = BertVocabulary.Parse(bytes, $"'{vocabPath}'", vocabPath);
-        var settings = ReadSettings(Path.Combine(directory, "tokenizer_config.json"));
+        var settings = ReadSettings(Path.Combine(directory, ModelFolder.TokenizerConfigFile));
         if (lowercaseOverride is bool lowercase)
         {
             settings = settings with { Lowercase = lowercase };

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using FastBert.ModelFolders;
 
 namespace FastBert.Tokenization;
 
@@ -30,7 +31,7 @@ public static class TokenizerJsonWriter
     public static WordPieceTokenizerJson FromVocabularyFolder(string modelDirectory)
     {
         ArgumentNullException.ThrowIfNull(modelDirectory);
-        string vocabPath = Path.Combine(Path.GetFullPath(modelDirectory), "vocab.txt");
+        string vocabPath = Path.Combine(Path.GetFullPath(modelDirectory), ModelFolder.VocabularyFile);
         if (!File.Exists(vocabPath))
         {
             throw new TokenizerLoadException($"The tokenizer vocabulary '{vocabPath}' was not found. Copy the model's vocab.txt (as saved by Hugging Face save_pretrained) into this folder.") { Path = vocabPath };

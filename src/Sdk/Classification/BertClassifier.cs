@@ -23,14 +23,8 @@ public abstract partial class BertClassifier<TLabel> : ITextClassifier<TLabel>, 
     /// <exception cref="ModelLoadException">The folder is missing, incomplete or does not match the manifest (also logged as an error).</exception>
     protected BertClassifier(string modelDirectory, ClassifierDefinition<TLabel> definition, BertClassifierOptions? options, ILogger? logger)
     {
-        ArgumentNullException.ThrowIfNull(definition);
+        _model = ClassifierLog.Load(modelDirectory, definition, options, problem: null, logger);
         _definition = definition;
-        _model = ClassifierLog.Load(modelDirectory, definition, new BertModelOptions(options)
-        {
-            MaxTokens = options?.MaxTokens ?? definition.MaxTokens,
-            Lowercase = definition.Lowercase,
-            ExpectedLabels = definition.LabelNames,
-        }, logger);
     }
 
     /// <summary>Where the model was loaded from and what it is.</summary>
@@ -52,13 +46,7 @@ public abstract partial class BertClassifier<TLabel> : ITextClassifier<TLabel>, 
     {
         ArgumentNullException.ThrowIfNull(texts);
         var results = _model.ClassifyBatch(texts);
-        var predictions = new Prediction<TLabel>[results.Count];
-        for (var i = 0; i < predictions.Length; i++)
-        {
-            predictions[i] = ToPrediction(results[i]);
-        }
-
-        return predictions;
+        return ClassifierLog.ToPredictions(results, ToPrediction);
     }
 
     /// <summary>
@@ -99,13 +87,7 @@ public abstract partial class BertClassifier<TLabel> : ITextClassifier<TLabel>, 
         }
 
         var results = _model.ClassifyBatch(texts, textPairs);
-        var predictions = new Prediction<TLabel>[results.Count];
-        for (var i = 0; i < predictions.Length; i++)
-        {
-            predictions[i] = ToPrediction(results[i]);
-        }
-
-        return predictions;
+        return ClassifierLog.ToPredictions(results, ToPrediction);
     }
 
     /// <summary>Classifies a sentence pair on a thread-pool thread (see <see cref="PredictAsync(string, CancellationToken)"/>).</summary>

@@ -20,14 +20,8 @@ public abstract class BertPairClassifier<TLabel> : ITextPairClassifier<TLabel>, 
     /// <exception cref="ModelLoadException">The folder is missing, incomplete or does not match the manifest (also logged as an error).</exception>
     protected BertPairClassifier(string modelDirectory, ClassifierDefinition<TLabel> definition, BertClassifierOptions? options, ILogger? logger)
     {
-        ArgumentNullException.ThrowIfNull(definition);
+        _model = ClassifierLog.Load(modelDirectory, definition, options, problem: null, logger);
         _definition = definition;
-        _model = ClassifierLog.Load(modelDirectory, definition, new BertModelOptions(options)
-        {
-            MaxTokens = options?.MaxTokens ?? definition.MaxTokens,
-            Lowercase = definition.Lowercase,
-            ExpectedLabels = definition.LabelNames,
-        }, logger);
     }
 
     /// <summary>Where the model was loaded from and what it is.</summary>
@@ -59,13 +53,7 @@ public abstract class BertPairClassifier<TLabel> : ITextPairClassifier<TLabel>, 
     {
         PairArguments.Check(firsts, seconds, firstsName, secondsName);
         var results = _model.ClassifyBatch(firsts, seconds);
-        var predictions = new Prediction<TLabel>[results.Count];
-        for (var i = 0; i < predictions.Length; i++)
-        {
-            predictions[i] = ToPrediction(results[i]);
-        }
-
-        return predictions;
+        return ClassifierLog.ToPredictions(results, ToPrediction);
     }
 
     /// <summary>

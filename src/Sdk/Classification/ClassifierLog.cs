@@ -1,20 +1,35 @@
 using System.Diagnostics;
+using FastBert.ModelFolders;
 using Microsoft.Extensions.Logging;
 
 namespace FastBert;
 
-/// <summary>How both classifier bases load their model, and their log messages (compiled once by the logging source generator).</summary>
+/// <summary>How every classifier base loads its model, and their log messages (compiled once by the logging source generator).</summary>
 internal static partial class ClassifierLog
 {
-    /// <summary>Loads the model; with a logger, logs the load time and what was loaded, or the failure.</summary>
-    public static BertModel Load<TLabel>(string modelDirectory, ClassifierDefinition<TLabel> definition, BertModelOptions options, ILogger? logger)
+    /// <summary>
+    /// Loads the model as the manifest describes it (labels, token limit, lowercasing; a multi-label model's thresholds),
+    /// with <paramref name="options"/>' runtime settings. A null <paramref name="problem"/> follows config.json's problem_type,
+    /// as the single-label bases always have. With a logger, logs the load time and what was loaded, or the failure.
+    /// </summary>
+    public static BertModel Load<TLabel>(string modelDirectory, ClassifierDefinition<TLabel> definition, BertClassifierOptions? options, ClassificationProblem? problem, ILogger? logger)
         where TLabel : struct, Enum
     {
+        ArgumentNullException.ThrowIfNull(definition);
+        var modelOptions = new BertModelOptions(options)
+        {
+            MaxTokens = options?.MaxTokens ?? definition.MaxTokens,
+            Lowercase = definition.Lowercase,
+            ExpectedLabels = definition.LabelNames,
+            Problem = problem,
+            Thresholds = problem == ClassificationProblem.MultiLabel ? definition.Thresholds : null,
+        };
+
         var stopwatch = Stopwatch.StartNew();
         BertModel model;
         try
         {
-            model = BertModel.Load(modelDirectory, options);
+            model = BertModel.Load(modelDirectory, modelOptions);
         }
         catch (ModelLoadException ex) when (logger is not null)
         {
@@ -29,6 +44,18 @@ internal static partial class ClassifierLog
         }
 
         return model;
+    }
+
+    /// <summary>Turns a batch of model results into predictions, keeping input order.</summary>
+    public static TPrediction[] ToPredictions<TPrediction>(IReadOnlyList<ClassificationResult> results, Func<ClassificationResult, TPrediction> toPrediction)
+    {
+        var predictions = new TPrediction[results.Count];
+        for (var i = 0; i < predictions.Length; i++)
+        {
+            predictions[i] = toPrediction(results[i]);
+        }
+
+        return predictions;
     }
 
     [LoggerMessage(EventId = 1, EventName = "ClassifierLoaded", Level = LogLevel.Information,

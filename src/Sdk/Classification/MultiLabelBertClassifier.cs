@@ -25,16 +25,8 @@ public abstract class MultiLabelBertClassifier<TLabel> : IMultiLabelTextClassifi
     /// <exception cref="ModelLoadException">The folder is missing, incomplete or does not match the manifest (also logged as an error).</exception>
     protected MultiLabelBertClassifier(string modelDirectory, ClassifierDefinition<TLabel> definition, BertClassifierOptions? options, ILogger? logger)
     {
-        ArgumentNullException.ThrowIfNull(definition);
+        _model = ClassifierLog.Load(modelDirectory, definition, options, ClassificationProblem.MultiLabel, logger);
         _definition = definition;
-        _model = ClassifierLog.Load(modelDirectory, definition, new BertModelOptions(options)
-        {
-            MaxTokens = options?.MaxTokens ?? definition.MaxTokens,
-            Lowercase = definition.Lowercase,
-            ExpectedLabels = definition.LabelNames,
-            Problem = ClassificationProblem.MultiLabel,
-            Thresholds = definition.Thresholds,
-        }, logger);
     }
 
     /// <summary>Where the model was loaded from and what it is (<see cref="ModelInfo.Thresholds"/>: the thresholds in use).</summary>
@@ -55,13 +47,7 @@ public abstract class MultiLabelBertClassifier<TLabel> : IMultiLabelTextClassifi
     {
         ArgumentNullException.ThrowIfNull(texts);
         var results = _model.ClassifyBatch(texts);
-        var predictions = new MultiLabelPrediction<TLabel>[results.Count];
-        for (var i = 0; i < predictions.Length; i++)
-        {
-            predictions[i] = ToPrediction(results[i]);
-        }
-
-        return predictions;
+        return ClassifierLog.ToPredictions(results, ToPrediction);
     }
 
     /// <summary>

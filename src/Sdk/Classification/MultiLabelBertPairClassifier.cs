@@ -20,16 +20,8 @@ public abstract class MultiLabelBertPairClassifier<TLabel> : IMultiLabelTextPair
     /// <exception cref="ModelLoadException">The folder is missing, incomplete or does not match the manifest (also logged as an error).</exception>
     protected MultiLabelBertPairClassifier(string modelDirectory, ClassifierDefinition<TLabel> definition, BertClassifierOptions? options, ILogger? logger)
     {
-        ArgumentNullException.ThrowIfNull(definition);
+        _model = ClassifierLog.Load(modelDirectory, definition, options, ClassificationProblem.MultiLabel, logger);
         _definition = definition;
-        _model = ClassifierLog.Load(modelDirectory, definition, new BertModelOptions(options)
-        {
-            MaxTokens = options?.MaxTokens ?? definition.MaxTokens,
-            Lowercase = definition.Lowercase,
-            ExpectedLabels = definition.LabelNames,
-            Problem = ClassificationProblem.MultiLabel,
-            Thresholds = definition.Thresholds,
-        }, logger);
     }
 
     /// <summary>Where the model was loaded from and what it is (<see cref="ModelInfo.Thresholds"/>: the thresholds in use).</summary>
@@ -61,13 +53,7 @@ public abstract class MultiLabelBertPairClassifier<TLabel> : IMultiLabelTextPair
     {
         PairArguments.Check(firsts, seconds, firstsName, secondsName);
         var results = _model.ClassifyBatch(firsts, seconds);
-        var predictions = new MultiLabelPrediction<TLabel>[results.Count];
-        for (var i = 0; i < predictions.Length; i++)
-        {
-            predictions[i] = ToPrediction(results[i]);
-        }
-
-        return predictions;
+        return ClassifierLog.ToPredictions(results, ToPrediction);
     }
 
     /// <summary>
