@@ -130,6 +130,37 @@ public sealed class PairDataCliTests : IDisposable
         Assert.Contains("there is no column 'hypothesis'; the columns are sentence1, sentence2, label", missingError);
     }
 
+    [Fact]
+    public void Prepare_PairManifest_GatesAndGuardsOnThePairs_AsEvaluateScoresThem()
+    {
+        var evalJson = Path.Combine(_root, "eval.json");
+        Assert.Equal(0, CliRunner.Run(string.Empty, ["evaluate", TestPaths.SmsModel, "--data", TestPairs, "--json", evalJson, .. PairColumns]).Exit);
+        var pairAccuracy = Assert.Single(Report.FromJson(File.ReadAllText(evalJson), evalJson).Evaluations).Metrics.Accuracy;
+
+        // A gate between the first texts' accuracy alone (0.74) and the pairs' (0.82) passes only when the gate reads pairs.
+        var validate = $"validate:\n  data: {TestPairs}\n  textColumn: sentence1\n  textPairColumn: sentence2\n  minAccuracy: 0.8\n";
+        var manifest = Path.Combine(_root, "thread.yaml");
+        File.WriteAllText(manifest, $"model:\n  source: {TestPaths.SmsModel}\nlabels: [ham, spam]\ninputs: [first, second]\nquantize: {{ mode: int8, maxAccuracyDrop: 0.05 }}\n{validate}");
+        var output = Path.Combine(_root, "prepared");
+
+        var (exit, stdout, error) = CliRunner.Run(string.Empty, "prepare", manifest, "--output", output);
+
+        Assert.True(exit == 0, stdout + error);
+        var report = Report.FromJson(File.ReadAllText(Path.Combine(output, "report.json")), "report.json");
+        Assert.Equal(pairAccuracy, report.Quantization!.AccuracyFp32!.Value, 12);
+        var intEvalJson = Path.Combine(_root, "int8-eval.json");
+        Assert.Equal(0, CliRunner.Run(string.Empty, ["evaluate", output, "--data", TestPairs, "--json", intEvalJson, .. PairColumns]).Exit);
+        Assert.Equal(Assert.Single(Report.FromJson(File.ReadAllText(intEvalJson), intEvalJson).Evaluations).Metrics.Accuracy, Assert.Single(report.Evaluations).Metrics.Accuracy, 12);
+
+        // The same manifest without textPairColumn would validate first texts alone: FB0020 at validate.
+        var unpaired = Path.Combine(_root, "unpaired.yaml");
+        File.WriteAllText(unpaired, $"model:\n  source: {TestPaths.SmsModel}\nlabels: [ham, spam]\ninputs: [first, second]\nvalidate:\n  data: {TestPairs}\n  textColumn: sentence1\n");
+        var refused = CliRunner.Run(string.Empty, "prepare", unpaired, "--output", Path.Combine(_root, "never"));
+        Assert.NotEqual(0, refused.Exit);
+        Assert.Matches(@"unpaired\.yaml\(5,1\): error FB0020: .*validate\.textPairColumn", refused.Output + refused.Error);
+        Assert.False(Directory.Exists(Path.Combine(_root, "never")));
+    }
+
     [Theory]
     [InlineData("tsv", "no text pair column named 'sentence3'; the first row's columns are: 'sentence1', 'sentence2', 'label'")]
     [InlineData("jsonl", "no text pair field (looked for 'sentence3'; the object has 'sentence1', 'sentence2', 'label')")]
