@@ -25,7 +25,7 @@ internal sealed class ModelChecks(TaskLoggingHelper log)
         try
         {
             modelLabels = TransformerConfig.Load(Path.Combine(modelDirectory, ModelFolder.ConfigFile)).Id2Label;
-            if (ModelFolder.FindOnnx(modelDirectory) is { } onnx)
+            if (ModelFolder.FindOnnx(modelDirectory, manifest.ModelFile) is { } onnx)
             {
                 outputWidth = OnnxModelSummary.Read(onnx).OutputWidth;
             }

@@ -99,6 +99,10 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
         return item;
     }
 
+    // Every model file a preparation reads: the shared set plus a named model.file.
+    private static IEnumerable<string> ModelInputFiles(ClassifierManifest manifest) =>
+        manifest.ModelFile is null ? ModelFolder.AllFiles : ModelFolder.AllFiles.Append(manifest.ModelFile);
+
     private static IEnumerable<string> LocalFiles(ClassifierManifest manifest, IEnumerable<string> names) =>
         manifest.ResolveModelDirectory() is { } local && Directory.Exists(local)
             ? names.Select(name => Path.Combine(local, name))
@@ -126,7 +130,7 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
             // The lock pins the Hub commit, the data and weights decide the gates: all are inputs.
             var inputs = new List<string> { manifest.Path, manifest.LockFilePath };
             inputs.AddRange(new[] { manifest.ResolveValidationData(), manifest.ResolveValidationIndices() }.Where(p => p is not null)!);
-            inputs.AddRange(LocalFiles(manifest, ModelFolder.AllFiles));
+            inputs.AddRange(LocalFiles(manifest, ModelInputFiles(manifest)));
             var item = PrepareItem(manifest, modelName, ToolEngine, inputs);
             item.SetMetadata("ToolReason", reason.Reason);
             item.SetMetadata("ToolReasonLine", (reason.Span.StartLine + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -144,14 +148,22 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
             return;
         }
 
-        if (ModelFolder.Inspect(sourceDirectory) == ModelFolderContents.Checkpoint)
+        // A checkpoint is exported unless model.file names one of the folder's ONNX files to ship instead.
+        if (manifest.ModelFile is null && ModelFolder.Inspect(sourceDirectory).HasFlag(ModelFolderContents.Checkpoint))
         {
             // The lock file is not an input here: the export writes it (labels from config.json), it pins nothing.
             prepare.Add(PrepareItem(manifest, modelName, ExportEngine, LocalFiles(manifest, ModelFolder.CheckpointFiles).Append(manifest.Path)));
             return;
         }
 
-        var missing = ModelFolder.MissingRuntimeFiles(sourceDirectory);
+        if (manifest.ModelFile is { } modelFile && ModelFolder.NamedOnnxFileProblem(sourceDirectory, modelFile) is { } onnxProblem)
+        {
+            checks.LogAtSource(manifestPath, manifest.ModelFileSpan ?? span, ManifestDiagnosticIds.ModelFilesMissing,
+                $"model.file: {onnxProblem} Name one of them, or remove model.file to use the default model.");
+            return;
+        }
+
+        var missing = ModelFolder.MissingRuntimeFiles(sourceDirectory, manifest.ModelFile);
         if (missing.Count > 0)
         {
             checks.LogAtSource(manifestPath, span, ManifestDiagnosticIds.ModelFilesMissing,
@@ -164,7 +176,8 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
             return;
         }
 
-        var onnx = Path.GetRelativePath(sourceDirectory, ModelFolder.FindOnnx(sourceDirectory)!).Replace('\\', '/');
+        // A named model.file ships as the app's model.onnx, the one the runtime loads by default.
+        var onnx = Path.GetRelativePath(sourceDirectory, ModelFolder.FindOnnx(sourceDirectory, manifest.ModelFile)!).Replace('\\', '/');
         foreach (var name in ModelFolder.RuntimeFiles.Where(n => n != ModelFolder.OnnxFile).Prepend(onnx))
         {
             var path = Path.Combine(sourceDirectory, name);
@@ -172,7 +185,7 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
             {
                 var item = new TaskItem(path);
                 item.SetMetadata("ModelName", modelName);
-                item.SetMetadata("Link", Path.Combine(OutputSubdirectory, modelName, name));
+                item.SetMetadata("Link", Path.Combine(OutputSubdirectory, modelName, manifest.ModelFile is not null && name == onnx ? ModelFolder.OnnxFile : name));
                 item.SetMetadata("Manifest", manifestPath);
                 files.Add(item);
             }

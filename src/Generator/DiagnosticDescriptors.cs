@@ -52,13 +52,15 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidValidationPairs = Create(ManifestDiagnosticIds.InvalidValidationPairs, "validate.textPairColumn does not match the classifier's input");
 
+    public static readonly DiagnosticDescriptor InvalidModelFile = Create(ManifestDiagnosticIds.InvalidModelFile, "Invalid model.file");
+
     public static readonly DiagnosticDescriptor InternalError = Create(ManifestDiagnosticIds.InternalError, "Unexpected error in the FastBert generator");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new[]
     {
         YamlSyntaxError, UnknownKey, WrongType, MissingKey, EmptyLabels, DuplicateLabel, InvalidLabelName, InvalidTypeName,
         ValueOutOfRange, ClassNameClash, EmptyManifest, DuplicateKey, UnreadableManifest, ModelNameClash, InvalidHubReference,
-        InvalidLockFile, InvalidHubDatasetReference, DatasetKeyWithoutDataset, InvalidInputs, InvalidValidationPairs, InternalError,
+        InvalidLockFile, InvalidHubDatasetReference, DatasetKeyWithoutDataset, InvalidInputs, InvalidValidationPairs, InvalidModelFile, InternalError,
     }.ToDictionary(static d => d.Id, StringComparer.Ordinal);
 
     /// <summary>The descriptor of <paramref name="id"/>; <see cref="InternalError"/> for an id this version does not know.</summary>

@@ -34,6 +34,16 @@ public sealed record ClassifierManifest(
     /// <summary>The Hub repository and revision when model.source is <c>hf:…</c>; <see langword="null"/> for a local path.</summary>
     public HubModelReference? HubModel { get; init; }
 
+    /// <summary>
+    /// model.file: the ONNX file of the model folder to run, relative to it with '/' (e.g. <c>onnx/model_quantized.onnx</c>);
+    /// <see langword="null"/> for the default (a checkpoint is exported; else model.onnx, else onnx/model.onnx). Prepare
+    /// pulls only that model file from the Hub and ships it as the prepared folder's model.onnx.
+    /// </summary>
+    public string? ModelFile { get; init; }
+
+    /// <summary>Where model.file's value is; <see langword="null"/> when the manifest has none.</summary>
+    public ManifestSpan? ModelFileSpan { get; init; }
+
     /// <summary>Whether model.source is a local path or a Hugging Face Hub reference (see <see cref="HubModel"/>).</summary>
     public ModelSourceKind ModelSourceKind => HubModel is null ? ModelSourceKind.Local : ModelSourceKind.Hub;
 

@@ -76,6 +76,8 @@ public static class ManifestDiagnosticIds
     /// as validate.textColumn, or missing for a sentence-pair classifier that has validation data.
     /// </summary>
     public const string InvalidValidationPairs = "FB0020";
+    /// <summary>model.file is not a relative path to an .onnx file inside the model folder, written with '/'.</summary>
+    public const string InvalidModelFile = "FB0021";
 
     /// <summary>An unexpected internal error; a bug to report.</summary>
     public const string InternalError = "FB0099";
@@ -130,7 +132,7 @@ public static class ManifestDiagnosticIds
     {
         YamlSyntaxError, UnknownKey, WrongType, MissingKey, EmptyLabels, DuplicateLabel, InvalidLabelName,
         InvalidTypeName, ValueOutOfRange, ClassNameClash, EmptyManifest, DuplicateKey, UnreadableManifest,
-        ModelNameClash, InvalidHubReference, InvalidLockFile, InvalidHubDatasetReference, DatasetKeyWithoutDataset, InvalidInputs, InvalidValidationPairs, InternalError,
+        ModelNameClash, InvalidHubReference, InvalidLockFile, InvalidHubDatasetReference, DatasetKeyWithoutDataset, InvalidInputs, InvalidValidationPairs, InvalidModelFile, InternalError,
         ManifestNotFound, ModelFolderNotFound, ModelFilesMissing, ModelUnreadable,
         PrepareFailed, AccuracyGate, QuantizationRefused, MacroF1Gate, LatencyGate, LockMismatch, LabelMismatch,
         ValidationDataUnreadable, ToolNotFound, ToolVersionMismatch,
@@ -327,6 +329,13 @@ public static class ManifestMessages
     public static string InvalidHubReference(string source, string problem) =>
         "'" + source + "' is not a valid Hugging Face Hub reference: " + problem + " Write " + HubModelReference.Syntax
         + ", like 'source: hf:prajjwal1/bert-tiny@main'.";
+
+    /// <summary>FB0021.</summary>
+    /// <param name="file">model.file as written.</param>
+    /// <param name="reason">Why it cannot be used (no final period).</param>
+    public static string InvalidModelFile(string file, string reason) =>
+        "model.file '" + file + "' cannot be used: " + reason + ". Write the ONNX file's path inside the model folder with '/', like 'file: "
+        + ManifestPaths.ModelFileExample + "', or remove 'file' to use model.onnx (else onnx/model.onnx).";
 
     /// <summary>FB0017.</summary>
     /// <param name="data">validate.data as written.</param>

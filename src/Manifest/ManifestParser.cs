@@ -237,7 +237,7 @@ public static class ManifestParser
             Keys.Classifier, Keys.Namespace, Keys.Model, Keys.Labels, Keys.Tokenizer, Keys.Quantize, Keys.Validate, Keys.Problem, Keys.Thresholds, Keys.Input, Keys.Inputs,
         };
 
-        private static readonly string[] ModelKeys = { Keys.Source };
+        private static readonly string[] ModelKeys = { Keys.Source, Keys.File };
         private static readonly string[] TokenizerKeys = { Keys.MaxTokens, Keys.Lowercase };
         private static readonly string[] QuantizeKeys = { Keys.Mode, Keys.MaxAccuracyDrop };
 
@@ -260,6 +260,8 @@ public static class ManifestParser
         private string? _modelSource;
         private ManifestSpan _modelSourceSpan;
         private HubModelReference? _hubModel;
+        private string? _modelFile;
+        private ManifestSpan? _modelFileSpan;
         private readonly LabelSet _labels = new(lockFileName: null);
         private bool _labelsMissing;
         private int? _maxTokens;
@@ -482,6 +484,12 @@ public static class ManifestParser
 
             var seen = ReadEntries(mapping, "under 'model'", ModelKeys, (key, _, entry) =>
             {
+                if (key == Keys.File)
+                {
+                    ReadModelFile(entry);
+                    return;
+                }
+
                 if (entry is not YamlScalarValue { IsNull: false } source || source.Value.Trim().Length == 0)
                 {
                     WrongType(entry, "'model.source'", "the model folder, relative to the manifest, or hf:org/name@revision", "source: model/");
@@ -505,6 +513,24 @@ public static class ManifestParser
             {
                 Report(ManifestDiagnosticIds.MissingKey, ManifestMessages.MissingModelSource(), Span(keyNode));
             }
+        }
+
+        private void ReadModelFile(YamlValue entry)
+        {
+            if (entry is not YamlScalarValue { IsNull: false } file || file.Value.Trim().Length == 0)
+            {
+                WrongType(entry, "'model.file'", "the ONNX file to run, relative to the model folder", "file: " + ManifestPaths.ModelFileExample);
+                return;
+            }
+
+            if (ManifestPaths.InvalidModelFileReason(file.Value) is { } reason)
+            {
+                Report(ManifestDiagnosticIds.InvalidModelFile, ManifestMessages.InvalidModelFile(file.Value, reason), Span(entry));
+                return;
+            }
+
+            _modelFile = file.Value;
+            _modelFileSpan = Span(entry);
         }
 
         private void ReadLabels(YamlValue value)
@@ -1149,6 +1175,8 @@ public static class ManifestParser
                 _lowercase)
             {
                 HubModel = _hubModel,
+                ModelFile = _modelFile,
+                ModelFileSpan = _modelFileSpan,
                 LabelSource = _labelsMissing ? LabelSource.Missing : LabelSource.Manifest,
                 LabelsSpan = _labelsSpan,
                 Quantize = _quantize,
@@ -1169,6 +1197,7 @@ public static class ManifestParser
         public const string Labels = "labels";
         public const string Tokenizer = "tokenizer";
         public const string Source = "source";
+        public const string File = "file";
         public const string MaxTokens = "maxTokens";
         public const string Lowercase = "lowercase";
         public const string Quantize = "quantize";

@@ -61,6 +61,25 @@ public static class ManifestPaths
     public static bool IsHubSource(string modelSource) =>
         modelSource is not null && modelSource.TrimStart().StartsWith(HubPrefix, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>An example of model.file: the int8 variant of the Optimum / transformers.js layout.</summary>
+    public const string ModelFileExample = "onnx/model_quantized.onnx";
+
+    /// <summary>
+    /// Why <paramref name="modelFile"/> cannot be model.file (an .onnx file inside the model folder, written with '/'),
+    /// or <see langword="null"/> when it can. The same rules as the runtime's and the tool's <c>--model-file</c>.
+    /// </summary>
+    public static string? InvalidModelFileReason(string modelFile)
+    {
+        if (string.IsNullOrWhiteSpace(modelFile) || modelFile.IndexOf('\\') >= 0 || modelFile.StartsWith("/", StringComparison.Ordinal)
+            || (modelFile.Length > 1 && modelFile[1] == ':')
+            || modelFile.Split('/').Any(segment => segment.Length == 0 || segment == "." || segment == ".." || segment.Any(char.IsControl)))
+        {
+            return "it is not a relative path inside the model folder";
+        }
+
+        return modelFile.EndsWith(".onnx", StringComparison.Ordinal) ? null : "it is not an .onnx file";
+    }
+
     private static string NormalizeSeparators(string path) =>
         path.Replace('\\', System.IO.Path.DirectorySeparatorChar).Replace('/', System.IO.Path.DirectorySeparatorChar);
 }

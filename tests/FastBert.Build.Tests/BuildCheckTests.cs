@@ -82,6 +82,38 @@ public sealed class BuildCheckTests
         Assert.StartsWith("Sadness,Joy,Love,Anger,Fear,Surprise|", run.Output.Trim(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ModelFile_ShipsThatOnnxFileOfATransformersJsFolder_AsTheAppsModelOnnx()
+    {
+        // onnx/model.onnx is corrupt: the build and the app succeed only if they use the named variant.
+        using var project = new FixtureProject("Fixture");
+        var model = Path.Combine(project.Directory, "model");
+        Directory.CreateDirectory(Path.Combine(model, "onnx"));
+        File.Copy(Path.Combine(TestPaths.SmsModel, "config.json"), Path.Combine(model, "config.json"));
+        File.Copy(Path.Combine(TestPaths.SharedAssets, "tokenizer-bert-base-uncased", "tokenizer.json"), Path.Combine(model, "tokenizer.json"));
+        File.Copy(Path.Combine(TestPaths.SmsModel, "model.onnx"), Path.Combine(model, "onnx", "model_int8.onnx"));
+        File.WriteAllBytes(Path.Combine(model, "onnx", "model.onnx"), [0x08, 0x07, 0x12, 0xff]);
+        project.Write("spam.yaml", "labels: [ham, spam]\nmodel:\n  source: model\n  file: onnx/model_int8.onnx\n");
+        var goldens = GoldenExample.Load(TestPaths.SmsModel);
+        project.WriteInRepoProject(
+            """    <BertModel Include="spam.yaml" />""",
+            """
+            using var spam = Fixture.SpamClassifier.Load();
+            string? line;
+            while ((line = System.Console.ReadLine()) is not null) { System.Console.WriteLine(spam.Predict(line).Label); }
+            """);
+
+        var build = project.Build();
+
+        Assert.True(build.ExitCode == 0, build.Output);
+        var shipped = Path.Combine(project.OutputDirectory, "fastbert", "spam");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(TestPaths.SmsModel, "model.onnx")), File.ReadAllBytes(Path.Combine(shipped, "model.onnx")));
+        Assert.False(File.Exists(Path.Combine(shipped, "onnx", "model.onnx")));
+        var run = project.RunApp(string.Join('\n', goldens.Select(g => g.Text.ReplaceLineEndings(" "))) + "\n");
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Equal(goldens.Select(g => char.ToUpperInvariant(g.Pred[0]) + g.Pred[1..]), run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
     private static string CopyModel(FixtureProject project, string from, params string[] files)
     {
         var model = Path.Combine(project.Directory, "model");

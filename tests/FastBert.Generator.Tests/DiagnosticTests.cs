@@ -95,7 +95,7 @@ public sealed class DiagnosticTests
     public void UnrelatedKeyUnderModel_IsUnknownKey_WithoutSuggestion()
     {
         var diagnostic = AssertSingle(ManifestDiagnosticIds.UnknownKey, "model:\n  source: m\n  [|checksum|]: abc\nlabels: [a, b]\n");
-        Assert.Equal("Unknown key 'checksum' under 'model'. Allowed keys: source.", diagnostic.GetMessage());
+        Assert.Equal("Unknown key 'checksum' under 'model'. Allowed keys: source, file.", diagnostic.GetMessage());
     }
 
     [Fact]

@@ -118,6 +118,44 @@ public static class ModelFolder
         return onnxFile.EndsWith(".onnx", StringComparison.Ordinal) ? null : $"'{onnxFile}' is not an .onnx file; name one such as onnx/model_quantized.onnx.";
     }
 
+    /// <summary>The ONNX files of <paramref name="directory"/> (at its root and under onnx/), as relative paths with '/', sorted.</summary>
+    public static IReadOnlyList<string> OnnxFilesIn(string directory)
+    {
+        var found = new List<string>();
+        foreach (var folder in new[] { string.Empty, "onnx" })
+        {
+            var full = Path.Combine(directory, folder);
+            if (Directory.Exists(full))
+            {
+                found.AddRange(Directory.GetFiles(full, "*.onnx").Select(f => (folder.Length == 0 ? string.Empty : folder + "/") + Path.GetFileName(f)));
+            }
+        }
+
+        found.Sort(StringComparer.Ordinal);
+        return found;
+    }
+
+    /// <summary>
+    /// Why the ONNX file named <paramref name="onnxFile"/> cannot be run from <paramref name="directory"/> (not a
+    /// relative .onnx path, or absent: then the message lists the ONNX files the folder does hold), or null when it can.
+    /// </summary>
+    public static string? NamedOnnxFileProblem(string directory, string onnxFile)
+    {
+        if (InvalidOnnxFileReason(onnxFile) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (FindOnnx(directory, onnxFile) is not null)
+        {
+            return null;
+        }
+
+        var variants = OnnxFilesIn(directory);
+        return $"{directory} has no {onnxFile}; "
+            + (variants.Count == 0 ? "it holds no ONNX file." : $"its ONNX files are: {string.Join(", ", variants)}.");
+    }
+
     /// <summary>
     /// What a runnable folder lacks, as names to show: its ONNX file (<paramref name="onnxFile"/>, else model.onnx or
     /// onnx/model.onnx), a tokenizer (vocab.txt or tokenizer.json) and config.json.

@@ -34,19 +34,21 @@ public static class PreparationSteps
     }
 
     /// <summary>
-    /// Writes the runnable model into <paramref name="modelFolder"/> (empty, owned by the caller): a checkpoint is
-    /// exported to ONNX; a ready folder (model.onnx or onnx/model.onnx) is copied into fastbert's layout.
+    /// Writes the runnable model into <paramref name="modelFolder"/> (empty, owned by the caller). A named
+    /// <paramref name="onnxFile"/> (model.file) is copied as model.onnx; otherwise a checkpoint is exported to ONNX (also
+    /// when the folder holds ONNX files beside it: the float32 weights are the source of truth), and a ready folder's
+    /// model.onnx or onnx/model.onnx is copied into fastbert's layout.
     /// </summary>
-    public static void StageModel(string sourceDirectory, string modelFolder)
+    public static void StageModel(string sourceDirectory, string modelFolder, string? onnxFile = null)
     {
         Directory.CreateDirectory(modelFolder);
-        if (ModelFolder.Inspect(sourceDirectory) == ModelFolderContents.Checkpoint)
+        if (onnxFile is null && ModelFolder.Inspect(sourceDirectory).HasFlag(ModelFolderContents.Checkpoint))
         {
             OnnxExporter.ExportInto(Path.GetFullPath(sourceDirectory), modelFolder, new ExportOptions());
             return;
         }
 
-        if (ModelFolder.FindOnnx(sourceDirectory) is { } onnx)
+        if (ModelFolder.FindOnnx(sourceDirectory, onnxFile) is { } onnx)
         {
             OutputFiles.CopyWritable(onnx, Path.Combine(modelFolder, ModelFolder.OnnxFile));
         }

@@ -28,6 +28,9 @@ public sealed record BenchmarkSettings
 
     /// <summary>Tokenizer lowercasing as the app runs it; null: the model folder's tokenizer_config.json.</summary>
     public bool? Lowercase { get; init; }
+
+    /// <summary>The ONNX file of the model folder to run (BertModelOptions.OnnxFile); null: the folder's default.</summary>
+    public string? OnnxFile { get; init; }
 }
 
 /// <summary>
@@ -44,6 +47,7 @@ public static class LatencyBenchmark
         {
             IntraOpThreads = settings.Threads,
             MaxTokens = settings.MaxTokens,
+            OnnxFile = settings.OnnxFile,
             Lowercase = settings.Lowercase,
             MaxBatchSize = Math.Max(1, settings.BatchSizes.DefaultIfEmpty(1).Max()),
         });

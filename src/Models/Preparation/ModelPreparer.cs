@@ -36,7 +36,10 @@ public static class ModelPreparer
             var pinned = existingLock is not null && existingLock.Source == settings.Source ? existingLock.ResolvedCommit : null;
             using var client = new HubClient(new HubOptions { Offline = settings.Offline ? true : null, CacheDirectory = settings.CacheDirectory });
             progress?.Report($"Pulling {reference}{(pinned is null ? string.Empty : $" at locked commit {pinned[..12]}")}");
-            var snapshot = await client.PullAsync(reference, null, pinned, null, cancellation).ConfigureAwait(false);
+            // A named model.file is pulled alone (with config.json and the tokenizer files), no other model file.
+            var snapshot = settings.OnnxFile is null
+                ? await client.PullAsync(reference, null, pinned, null, cancellation).ConfigureAwait(false)
+                : await client.PullModelAsync(reference, settings.OnnxFile, pinned, null, cancellation).ConfigureAwait(false);
             sourceDirectory = snapshot.Directory;
             commit = snapshot.Commit;
         }
@@ -49,7 +52,13 @@ public static class ModelPreparer
             }
         }
 
-        var files = FileHashes.OfFiles(sourceDirectory, ModelFolder.AllFiles);
+        if (settings.OnnxFile is { } onnxFile && ModelFolder.NamedOnnxFileProblem(sourceDirectory, onnxFile) is { } onnxProblem)
+        {
+            return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.ModelFilesMissing,
+                $"model.file: {onnxProblem} Name one of them, or remove model.file to use the default model.", settings.OnnxFileLocation));
+        }
+
+        var files = FileHashes.OfFiles(sourceDirectory, settings.OnnxFile is null ? ModelFolder.AllFiles : [.. ModelFolder.AllFiles, settings.OnnxFile]);
         if (existingLock is not null && existingLock.Source == settings.Source && commit is not null)
         {
             foreach (var (name, hash) in existingLock.Files)
@@ -128,7 +137,16 @@ public static class ModelPreparer
         float[]? thresholds = null;
         if (settings.QuantizeMode == "int8")
         {
-            // A folder with both a checkpoint and a model.onnx quantizes from the checkpoint's float32 weights.
+            // A named ONNX file is shipped as it is: quantizing it again (or quantizing the checkpoint instead of it)
+            // would not ship what the manifest names.
+            if (settings.OnnxFile is not null)
+            {
+                return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.PrepareFailed,
+                    $"quantize.mode int8 quantizes the checkpoint's float32 weights, but model.file names the ready ONNX file {settings.OnnxFile}, which is shipped as it is. Use quantize mode: none to ship it (name an int8 variant such as {ModelFolder.QuantizedOnnxLayoutFile} for a quantized model), or remove model.file to quantize from the checkpoint.",
+                    settings.QuantizeLocation));
+            }
+
+            // A folder with both a checkpoint and ONNX files quantizes from the checkpoint's float32 weights.
             if (!contents.HasFlag(ModelFolderContents.Checkpoint))
             {
                 return Fail(settings, new PrepareFailure(ManifestDiagnosticIds.PrepareFailed,
@@ -177,8 +195,10 @@ public static class ModelPreparer
         }
         else
         {
-            progress?.Report(contents == ModelFolderContents.Checkpoint ? $"Exporting {sourceDirectory} to ONNX" : $"Copying the ready model from {sourceDirectory}");
-            PreparationSteps.StageModel(sourceDirectory, modelFolder);
+            progress?.Report(settings.OnnxFile is null && contents.HasFlag(ModelFolderContents.Checkpoint)
+                ? $"Exporting {sourceDirectory} to ONNX"
+                : $"Copying the ready model {settings.OnnxFile ?? "model.onnx"} from {sourceDirectory}");
+            PreparationSteps.StageModel(sourceDirectory, modelFolder, settings.OnnxFile);
         }
 
         if (settings.TuneThresholds && dataset is not null && thresholds is null && failures.Count == 0)

@@ -22,6 +22,14 @@ public sealed record PrepareSettings
 
     public ManifestLocation SourceLocation { get; init; } = ManifestLocation.Start;
 
+    /// <summary>
+    /// model.file: the ONNX file of the source to ship (e.g. onnx/model_quantized.onnx), pulled alone from the Hub and
+    /// prepared as model.onnx; null: export the checkpoint when there is one, else model.onnx, else onnx/model.onnx.
+    /// </summary>
+    public string? OnnxFile { get; init; }
+
+    public ManifestLocation OnnxFileLocation { get; init; } = ManifestLocation.Start;
+
     /// <summary>Labels written in the manifest, or null to take the checkpoint's id2label.</summary>
     public IReadOnlyList<string>? Labels { get; init; }
 

@@ -23,9 +23,10 @@ internal static class BenchmarkCommand
         var iters = new Option<int>("--iters") { Description = "Timed calls per run.", DefaultValueFactory = _ => 50 };
         var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads (default: cores)." };
         var json = new Option<FileInfo?>("--json") { Description = "Write the report contract (fastbert.report/v1) to this file." };
+        var modelFile = CommonOptions.ModelFile();
         var command = new Command("benchmark", "Measure load time, latency (p50/p95/p99/mean/std), items/s, model size and peak memory.\nExample: fastbert benchmark ./fp32 ./int8 --data sms.tsv --batch 1,32 --json bench.json")
         {
-            models, data, batch, seq, warmup, iters, threads, json,
+            models, modelFile, data, batch, seq, warmup, iters, threads, json,
         };
         command.SetAction(parse =>
         {
@@ -36,6 +37,7 @@ internal static class BenchmarkCommand
                 Warmup = Math.Max(0, parse.GetValue(warmup)),
                 Iterations = Math.Max(1, parse.GetValue(iters)),
                 Threads = parse.GetValue(threads),
+                OnnxFile = parse.GetValue(modelFile),
             };
             return Run(parse.GetRequiredValue(models), parse.GetValue(data), settings, parse.GetValue(json), parse.InvocationConfiguration);
         });
@@ -46,11 +48,11 @@ internal static class BenchmarkCommand
     {
         ReportFiles.RequireFilePath(json, "--json");
         var progress = new ConsoleProgress(io.Error);
-        var models = ModelResolution.Resolve(modelArguments, progress);
+        var models = ModelResolution.Resolve(modelArguments, progress, settings.OnnxFile);
         IReadOnlyList<string>? labels = null;
         foreach (var (name, directory) in models)
         {
-            using var model = BertModel.Load(directory);
+            using var model = BertModel.Load(directory, new BertModelOptions { OnnxFile = settings.OnnxFile });
             labels ??= model.Info.LabelNames;
             RequireMeasurableLengths(settings.SequenceLengths, name, model.Info.MaxPositions);
         }

@@ -26,9 +26,10 @@ internal static class EvaluateCommand
         var indices = DataOptions.Indices();
         var format = DataOptions.Format();
         var json = new Option<FileInfo?>("--json") { Description = "Write the report contract (fastbert.report/v1) to this file." };
+        var modelFile = CommonOptions.ModelFile();
         var command = new Command("evaluate", "Evaluate models on a labelled data file (TSV, CSV, JSONL).\nExample: fastbert evaluate ./fp32 --model ./int8 --data sms.tsv --json eval.json")
         {
-            models, moreModels, data, indices, json,
+            models, moreModels, modelFile, data, indices, json,
         };
         format.AddTo(command);
         dataset.AddTo(command);
@@ -43,7 +44,7 @@ internal static class EvaluateCommand
             var options = format.Read(parse);
             var split = dataset.Read(parse, ref options);
             LabelledDataSource.RequireOne(parse.GetValue(data), split);
-            return Run(all, new DataSource(parse.GetValue(data), split, parse.GetValue(indices)), options, parse.GetValue(json), parse.InvocationConfiguration);
+            return Run(all, new DataSource(parse.GetValue(data), split, parse.GetValue(indices)), options, parse.GetValue(json), parse.GetValue(modelFile), parse.InvocationConfiguration);
         });
         return command;
     }
@@ -55,16 +56,16 @@ internal static class EvaluateCommand
             LabelledDataSource.Load(File, Split, Indices, options, labels, error).Dataset;
     }
 
-    private static int Run(IReadOnlyList<string> modelArguments, DataSource data, DataReadOptions options, FileInfo? json, InvocationConfiguration io)
+    private static int Run(IReadOnlyList<string> modelArguments, DataSource data, DataReadOptions options, FileInfo? json, string? modelFile, InvocationConfiguration io)
     {
         ReportFiles.RequireFilePath(json, "--json");
         var progress = new ConsoleProgress(io.Error);
-        var models = ModelResolution.Resolve(modelArguments, progress);
-        using (var first = BertModel.Load(models[0].Directory))
+        var models = ModelResolution.Resolve(modelArguments, progress, modelFile);
+        using (var first = LoadModel(models[0].Directory, modelFile))
         {
             if (first.Info.Problem == ClassificationProblem.MultiLabel)
             {
-                return RunMultiLabel(models, data, options with { MultiLabel = true }, json, progress, io);
+                return RunMultiLabel(models, data, options with { MultiLabel = true }, json, modelFile, progress, io);
             }
         }
 
@@ -74,7 +75,7 @@ internal static class EvaluateCommand
         LabelledDataset? dataset = null;
         foreach (var (name, directory) in models)
         {
-            using var model = BertModel.Load(directory);
+            using var model = LoadModel(directory, modelFile);
             if (labels is null)
             {
                 labels = model.Info.LabelNames;
@@ -98,8 +99,8 @@ internal static class EvaluateCommand
             var comparison = ComparisonCalculator.Compare(models[0].Name, models[i].Name, dataset!.Examples, probabilities[0], probabilities[i], labels!);
             if (comparison.Flipped.Count > 0)
             {
-                using var baseline = BertModel.Load(models[0].Directory);
-                using var variant = BertModel.Load(models[i].Directory);
+                using var baseline = LoadModel(models[0].Directory, modelFile);
+                using var variant = LoadModel(models[i].Directory, modelFile);
                 comparison = progress.Run($"Explaining the examples {models[i].Name} flips", _ => ReportExplanations.ExplainFlipped(comparison, baseline, variant));
             }
 
@@ -120,8 +121,11 @@ internal static class EvaluateCommand
         return ExitCodes.Success;
     }
 
+    // --model-file names the same ONNX file in every model folder compared.
+    private static BertModel LoadModel(string directory, string? modelFile) => BertModel.Load(directory, new BertModelOptions { OnnxFile = modelFile });
+
     // A multi-label model is scored per (example, label) decision; variants are compared decision by decision.
-    private static int RunMultiLabel(IReadOnlyList<(string Name, string Directory)> models, DataSource data, DataReadOptions options, FileInfo? json, ConsoleProgress progress, InvocationConfiguration io)
+    private static int RunMultiLabel(IReadOnlyList<(string Name, string Directory)> models, DataSource data, DataReadOptions options, FileInfo? json, string? modelFile, ConsoleProgress progress, InvocationConfiguration io)
     {
         var evaluations = new List<MultiLabelEvaluation>();
         var scored = new List<MultiLabelModelEvaluation>();
@@ -129,7 +133,7 @@ internal static class EvaluateCommand
         LabelledDataset? dataset = null;
         foreach (var (name, directory) in models)
         {
-            using var model = BertModel.Load(directory);
+            using var model = LoadModel(directory, modelFile);
             if (model.Info.Problem != ClassificationProblem.MultiLabel)
             {
                 throw new UsageException($"{directory} is a single-label model and the first model is multi-label: only variants of one model can be compared.");

@@ -16,20 +16,22 @@ internal static class ExplainCommand
     public static Command Create()
     {
         var model = CommonOptions.Model();
+        var modelFile = CommonOptions.ModelFile();
         var maxTokens = CommonOptions.MaxTokens("Token limit including [CLS] and [SEP]. Default: the model's maximum (512 for BERT).");
         var command = new Command("explain", "Explain predictions for JSON lines from stdin: the label, its confidence and each word's contribution to it (occlusion).")
         {
             model,
+            modelFile,
             maxTokens,
         };
-        command.SetAction(parse => Run(parse.GetRequiredValue(model), parse.GetValue(maxTokens), parse.InvocationConfiguration));
+        command.SetAction(parse => Run(parse.GetRequiredValue(model), parse.GetValue(modelFile), parse.GetValue(maxTokens), parse.InvocationConfiguration));
         return command;
     }
 
-    private static int Run(DirectoryInfo modelDirectory, int? maxTokens, InvocationConfiguration io)
+    private static int Run(DirectoryInfo modelDirectory, string? modelFile, int? maxTokens, InvocationConfiguration io)
     {
-        var runnable = ExportCache.ResolveRunnableModel(modelDirectory.FullName);
-        using var model = BertModel.Load(runnable, new BertModelOptions { MaxTokens = maxTokens });
+        var runnable = ModelResolution.Runnable(modelDirectory.FullName, modelFile);
+        using var model = BertModel.Load(runnable, new BertModelOptions { MaxTokens = maxTokens, OnnxFile = modelFile });
         if (model.Info.Problem == ClassificationProblem.MultiLabel)
         {
             io.Error.WriteLine(

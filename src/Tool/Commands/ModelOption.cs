@@ -10,6 +10,12 @@ internal static class CommonOptions
         Required = true,
     };
 
+    /// <summary>--model-file: which ONNX file of the model folder to run (predict, explain, evaluate, benchmark).</summary>
+    public static Option<string?> ModelFile() => new("--model-file")
+    {
+        Description = "The ONNX file of the model folder to run, relative to it, e.g. onnx/model_quantized.onnx. Default: a checkpoint is exported; else model.onnx, else onnx/model.onnx.",
+    };
+
     public static Option<int?> MaxTokens(string description) => new("--max-tokens")
     {
         Description = description,

@@ -1,3 +1,4 @@
+using FastBert.ModelFolders;
 using FastBert.Models.Export;
 
 namespace FastBert.Tool.Commands;
@@ -5,7 +6,7 @@ namespace FastBert.Tool.Commands;
 internal static class ModelResolution
 {
     /// <summary>A runnable model folder and a display name for each argument (checkpoint folders are exported once into the cache).</summary>
-    public static IReadOnlyList<(string Name, string Directory)> Resolve(IEnumerable<string> arguments, IProgress<string>? progress)
+    public static IReadOnlyList<(string Name, string Directory)> Resolve(IEnumerable<string> arguments, IProgress<string>? progress, string? onnxFile = null)
     {
         var resolved = new List<(string, string)>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -24,10 +25,32 @@ internal static class ModelResolution
                 unique = $"{name}#{i}";
             }
 
-            resolved.Add((unique, ExportCache.ResolveRunnableModel(full, progress: progress)));
+            resolved.Add((unique, Runnable(full, onnxFile, progress)));
         }
 
         return resolved;
+    }
+
+    /// <summary>
+    /// The folder to load <paramref name="directory"/> from: itself when <paramref name="onnxFile"/> (--model-file)
+    /// names one of its ONNX files, else as <see cref="ExportCache.ResolveRunnableModel"/> decides.
+    /// </summary>
+    /// <exception cref="UsageException">--model-file is not a relative .onnx path, or the folder lacks it (the message lists its ONNX files).</exception>
+    public static string Runnable(string directory, string? onnxFile, IProgress<string>? progress = null)
+    {
+        if (onnxFile is null)
+        {
+            return ExportCache.ResolveRunnableModel(directory, progress: progress);
+        }
+
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"{directory}: model folder not found.");
+        }
+
+        return ModelFolder.NamedOnnxFileProblem(directory, onnxFile) is { } problem
+            ? throw new UsageException($"--model-file: {problem}")
+            : directory;
     }
 
     public static IReadOnlyList<int> ParseList(string? value, string option)

@@ -18,21 +18,23 @@ internal static class PredictCommand
     public static Command Create()
     {
         var model = CommonOptions.Model();
+        var modelFile = CommonOptions.ModelFile();
         var maxTokens = CommonOptions.MaxTokens("Token limit including [CLS] and [SEP]. Default: the model's maximum (512 for BERT).");
         var command = new Command("predict", "Classify JSON lines from stdin; writes label, index, confidence and probabilities per line.")
         {
             model,
+            modelFile,
             maxTokens,
         };
-        command.SetAction(parse => Run(parse.GetRequiredValue(model), parse.GetValue(maxTokens), parse.InvocationConfiguration));
+        command.SetAction(parse => Run(parse.GetRequiredValue(model), parse.GetValue(modelFile), parse.GetValue(maxTokens), parse.InvocationConfiguration));
         return command;
     }
 
-    private static int Run(DirectoryInfo modelDirectory, int? maxTokens, InvocationConfiguration io)
+    private static int Run(DirectoryInfo modelDirectory, string? modelFile, int? maxTokens, InvocationConfiguration io)
     {
         // A checkpoint folder is exported once into the cache keyed by its files' sha256.
-        var runnable = ExportCache.ResolveRunnableModel(modelDirectory.FullName);
-        using var model = BertModel.Load(runnable, new BertModelOptions { MaxTokens = maxTokens });
+        var runnable = ModelResolution.Runnable(modelDirectory.FullName, modelFile);
+        using var model = BertModel.Load(runnable, new BertModelOptions { MaxTokens = maxTokens, OnnxFile = modelFile });
         var labels = model.Info.LabelNames;
         var output = new JsonLineOutput(io.Output);
 

@@ -104,6 +104,8 @@ internal static class PrepareCommand
             ModelName = manifest.ModelName,
             Source = manifest.ModelSourceKind == ModelSourceKind.Hub ? manifest.ModelSource : manifest.ResolveModelDirectory()!,
             SourceLocation = At(manifest.ModelSourceSpan),
+            OnnxFile = manifest.ModelFile,
+            OnnxFileLocation = At(manifest.ModelFileSpan ?? manifest.ModelSourceSpan),
             Labels = manifest.LabelSource == LabelSource.Manifest ? manifest.Labels.Select(l => l.Name).ToList() : null,
             LabelsLocation = At(manifest.LabelsSpan ?? ManifestSpan.DocumentStart),
             MaxTokens = manifest.MaxTokens,
