@@ -41,7 +41,10 @@ namespace FastBert.Models.Reports;
 /// <c>items-per-second</c>.</item>
 /// <item>quantization: <c>data-quantization</c>; <c>max-accuracy-drop</c>, <c>accuracy-fp32</c>,
 /// <c>accuracy-int8</c>, <c>agreement</c>, <c>fp32-size-mb</c>, <c>int8-size-mb</c>; attempts add
-/// <c>data-attempt</c> to <c>accuracy</c>, <c>accuracy-drop</c>, <c>agreement</c>.</item>
+/// <c>data-attempt</c> to <c>accuracy</c>, <c>accuracy-drop</c>, <c>agreement</c>. A multi-label guard has
+/// <c>micro-f1-fp32</c>, <c>micro-f1-int8</c>, <c>decision-agreement</c> in place of the accuracies and agreement
+/// (<c>max-accuracy-drop</c> is then its micro-F1 budget), and its attempts <c>micro-f1</c>, <c>micro-f1-drop</c>,
+/// <c>decision-agreement</c>.</item>
 /// <item>machine: <c>cores</c> (with <c>data-report</c> when the reports ran on different machines).</item>
 /// </list>
 /// A value the report does not have (null AUROC…) is shown as "n/a" without <c>data-metric</c>.
@@ -690,10 +693,11 @@ public static class HtmlReportWriter
             .Append("</span> ").Append(E(q.Reason)).Append("</p>\n<table class=\"quantization-summary\">\n<thead><tr>");
         HeaderCells(html, "Measure", "Value");
         html.Append("</tr></thead>\n<tbody>\n");
-        SummaryRow(html, "Max accuracy drop", "max-accuracy-drop", Score(q.MaxAccuracyDrop), key);
-        SummaryRow(html, "Accuracy fp32", "accuracy-fp32", q.AccuracyFp32 is { } a32 ? Score(a32) : null, key);
-        SummaryRow(html, "Accuracy int8", "accuracy-int8", q.AccuracyInt8 is { } a8 ? Score(a8) : null, key);
-        SummaryRow(html, "Argmax agreement", "agreement", q.ArgmaxAgreement is { } agreement ? Score(agreement) : null, key);
+        foreach (var measure in QuantizationMeasures.Summary(q))
+        {
+            SummaryRow(html, measure.Name, measure.Metric, measure.Value is { } value ? Score(value) : null, key);
+        }
+
         SummaryRow(html, "fp32 size MB", "fp32-size-mb", Megabytes(q.Fp32SizeBytes), key);
         SummaryRow(html, "int8 size MB", "int8-size-mb", q.Int8SizeBytes is { } s8 ? Megabytes(s8) : null, key);
         html.Append("</tbody>\n</table>\n<p>Kept in fp32: ").Append(KeptList(q.KeptFp32)).Append("</p>\n");
@@ -701,16 +705,18 @@ public static class HtmlReportWriter
         if (q.Attempts.Count > 0)
         {
             html.Append("<h4>Attempts</h4>\n<table class=\"attempts\">\n<thead><tr>");
-            HeaderCells(html, "Attempt", "Kept fp32", "Accuracy", "Accuracy drop", "Argmax agreement", "Within budget");
+            HeaderCells(html, ["Attempt", "Kept fp32", .. QuantizationMeasures.Attempt(q, q.Attempts[0]).Select(m => m.Name), "Within budget"]);
             html.Append("</tr></thead>\n<tbody>\n");
             foreach (var a in q.Attempts)
             {
                 (string, string)[] attemptKey = [.. key, ("attempt", Count(a.Attempt))];
-                html.Append("<tr><td class=\"num\">").Append(Count(a.Attempt)).Append("</td><td>").Append(KeptList(a.KeptFp32)).Append("</td>")
-                    .Append(a.Accuracy is { } acc ? Num("accuracy", Score(acc), attemptKey) : MissingCell())
-                    .Append(a.AccuracyDrop is { } drop ? Num("accuracy-drop", Score(drop), attemptKey) : MissingCell())
-                    .Append(a.ArgmaxAgreement is { } agr ? Num("agreement", Score(agr), attemptKey) : MissingCell())
-                    .Append("<td>").Append(a.WithinBudget ? "yes" : "no").Append("</td></tr>\n");
+                html.Append("<tr><td class=\"num\">").Append(Count(a.Attempt)).Append("</td><td>").Append(KeptList(a.KeptFp32)).Append("</td>");
+                foreach (var measure in QuantizationMeasures.Attempt(q, a))
+                {
+                    html.Append(measure.Value is { } value ? Num(measure.Metric, Score(value), attemptKey) : MissingCell());
+                }
+
+                html.Append("<td>").Append(a.WithinBudget ? "yes" : "no").Append("</td></tr>\n");
             }
 
             html.Append("</tbody>\n</table>\n");

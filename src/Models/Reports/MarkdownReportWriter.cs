@@ -344,10 +344,11 @@ public static class MarkdownReportWriter
         md.Append(q.Accepted ? "**Accepted**" : "**Refused**").Append(": ").Append(Text(q.Reason)).Append("\n\n");
         Row(md, "Measure", "Value");
         Separator(md, 'l', 'r');
-        Row(md, "Max accuracy drop", Score(q.MaxAccuracyDrop));
-        Row(md, "Accuracy fp32", Optional(q.AccuracyFp32, Score));
-        Row(md, "Accuracy int8", Optional(q.AccuracyInt8, Score));
-        Row(md, "Argmax agreement", Optional(q.ArgmaxAgreement, Score));
+        foreach (var measure in QuantizationMeasures.Summary(q))
+        {
+            Row(md, measure.Name, Optional(measure.Value, Score));
+        }
+
         Row(md, "fp32 size MB", Megabytes(q.Fp32SizeBytes));
         Row(md, "int8 size MB", Optional(q.Int8SizeBytes, Megabytes));
         md.Append("\nKept in fp32: ").Append(KeptList(q.KeptFp32)).Append("\n\n");
@@ -355,12 +356,11 @@ public static class MarkdownReportWriter
         if (q.Attempts.Count > 0)
         {
             md.Append("Attempts:\n\n");
-            Row(md, "Attempt", "Kept fp32", "Accuracy", "Accuracy drop", "Argmax agreement", "Within budget");
+            Row(md, ["Attempt", "Kept fp32", .. QuantizationMeasures.Attempt(q, q.Attempts[0]).Select(m => m.Name), "Within budget"]);
             Separator(md, 'r', 'l', 'r', 'r', 'r', 'l');
             foreach (var a in q.Attempts)
             {
-                Row(md, Count(a.Attempt), KeptList(a.KeptFp32), Optional(a.Accuracy, Score), Optional(a.AccuracyDrop, Score),
-                    Optional(a.ArgmaxAgreement, Score), a.WithinBudget ? "yes" : "no");
+                Row(md, [Count(a.Attempt), KeptList(a.KeptFp32), .. QuantizationMeasures.Attempt(q, a).Select(m => Optional(m.Value, Score)), a.WithinBudget ? "yes" : "no"]);
             }
 
             md.Append('\n');

@@ -1,5 +1,8 @@
 using FastBert.ModelFolders;
+using FastBert.Models.Benchmarking;
 using FastBert.Models.Quantization;
+using FastBert.Models.Reports;
+using FastBert.Models.Tests.Reports;
 using FastBert.Tests;
 
 namespace FastBert.Models.Tests.Quantization;
@@ -65,6 +68,41 @@ public sealed class MultiLabelQuantizationGuardTests : IDisposable
         Assert.True(summary.MicroF1Fp32 - summary.MicroF1Int8 <= 0.005 + 1e-9);
         Assert.True(summary.DecisionAgreement >= 0.99);
         Assert.Equal("multi-label", ModelDescription.Read(Path.Combine(target, ModelDescription.FileName)).Problem);
+        AssertReportsShowTheGuardsFigures(summary);
+    }
+
+    // report.json carries the multi-label guard's figures; report.md and report.html, rendered from it, show each one.
+    private void AssertReportsShowTheGuardsFigures(QuantizationSummary summary)
+    {
+        var jsonPath = Path.Combine(_root, "report.json");
+        File.WriteAllText(jsonPath, new Report
+        {
+            Kind = "quantize",
+            CreatedUtc = DateTimeOffset.UnixEpoch,
+            Command = "fastbert quantize",
+            Machine = MachineDescription.Current(),
+            Quantization = summary,
+        }.ToJson());
+        var read = Report.FromJson(File.ReadAllText(jsonPath), jsonPath);
+        var q = read.Quantization!;
+        Assert.NotEmpty(q.Attempts);
+
+        var markdown = MarkdownReportWriter.Write([read]);
+        Assert.Contains($"| Micro F1 fp32 | {ExpectedMetrics.Score(q.MicroF1Fp32!.Value)} |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| Micro F1 int8 | {ExpectedMetrics.Score(q.MicroF1Int8!.Value)} |", markdown, StringComparison.Ordinal);
+        Assert.Contains($"| Decision agreement | {ExpectedMetrics.Score(q.DecisionAgreement!.Value)} |", markdown, StringComparison.Ordinal);
+        foreach (var a in q.Attempts)
+        {
+            Assert.Contains(
+                $"| {ExpectedMetrics.Score(a.MicroF1!.Value)} | {ExpectedMetrics.Score(a.MicroF1Drop!.Value)} | {ExpectedMetrics.Score(a.DecisionAgreement!.Value)} | {(a.WithinBudget ? "yes" : "no")} |",
+                markdown, StringComparison.Ordinal);
+        }
+
+        var found = ExpectedMetrics.Parse(HtmlReportWriter.Write([read]));
+        ExpectedMetrics.AssertMatches(ExpectedMetrics.For([read]), found);
+        Assert.Equal(ExpectedMetrics.Score(q.DecisionAgreement.Value), found[ExpectedMetrics.Key("decision-agreement", ("quantization", "0"))]);
+        Assert.Equal(ExpectedMetrics.Score(q.Attempts[^1].MicroF1Drop!.Value),
+            found[ExpectedMetrics.Key("micro-f1-drop", ("quantization", "0"), ("attempt", ExpectedMetrics.Int(q.Attempts[^1].Attempt)))]);
     }
 
     [Fact]

@@ -213,6 +213,22 @@ internal static partial class ExpectedMetrics
                 Add(Key("agreement", k), Score(agreement));
             }
 
+            // A multi-label guard's figures (null for a single-label one).
+            if (q.MicroF1Fp32 is { } micro32)
+            {
+                Add(Key("micro-f1-fp32", k), Score(micro32));
+            }
+
+            if (q.MicroF1Int8 is { } micro8)
+            {
+                Add(Key("micro-f1-int8", k), Score(micro8));
+            }
+
+            if (q.DecisionAgreement is { } decisions)
+            {
+                Add(Key("decision-agreement", k), Score(decisions));
+            }
+
             Add(Key("fp32-size-mb", k), Mb(q.Fp32SizeBytes));
             if (q.Int8SizeBytes is { } s8)
             {
@@ -235,6 +251,21 @@ internal static partial class ExpectedMetrics
                 if (a.ArgmaxAgreement is { } agr)
                 {
                     Add(Key("agreement", ak), Score(agr));
+                }
+
+                if (a.MicroF1 is { } micro)
+                {
+                    Add(Key("micro-f1", ak), Score(micro));
+                }
+
+                if (a.MicroF1Drop is { } microDrop)
+                {
+                    Add(Key("micro-f1-drop", ak), Score(microDrop));
+                }
+
+                if (a.DecisionAgreement is { } attemptDecisions)
+                {
+                    Add(Key("decision-agreement", ak), Score(attemptDecisions));
                 }
             }
         }
