@@ -109,6 +109,7 @@ public sealed class ReportRendererTests : IDisposable
     [InlineData("null-labels", "evaluations[0].metrics.labels is missing")]
     [InlineData("ragged-matrix", "evaluations[0].metrics.confusionMatrix[1] has 1 columns for 2 labels")]
     [InlineData("null-latencies", "benchmarks[0].runs[0].latenciesMs is missing")]
+    [InlineData("pair-with-words", "comparisons[0].flipped[0] is a sentence pair (textPair) with explained words")]
     [InlineData("array", "not a fastbert report")]
     public void InvalidReport_NamesTheFileAndTheProblem(string problem, string message)
     {
@@ -119,6 +120,12 @@ public sealed class ReportRendererTests : IDisposable
             "null-labels" => Edit(SampleReports.SmsEvaluation(), r => r["evaluations"]![0]!["metrics"]!["labels"] = null),
             "ragged-matrix" => Edit(SampleReports.SmsEvaluation(), r => r["evaluations"]![0]!["metrics"]!["confusionMatrix"]![1] = new System.Text.Json.Nodes.JsonArray(6)),
             "null-latencies" => Edit(SampleReports.SmsBenchmark(), r => r["benchmarks"]![0]!["runs"]![0]!["latenciesMs"] = null),
+            "pair-with-words" => Edit(SampleReports.SmsEvaluation(), r =>
+            {
+                var flipped = r["comparisons"]![0]!["flipped"]![0]!;
+                flipped["textPair"] = "Text FA to 87121";
+                flipped["baselineWords"] = System.Text.Json.Nodes.JsonNode.Parse("""[{"word":"Free","start":0,"end":4,"contribution":0.1}]""");
+            }),
             _ => "[]",
         };
         var path = WriteJson($"{problem}.json", json);
@@ -129,6 +136,21 @@ public sealed class ReportRendererTests : IDisposable
         Assert.StartsWith(path + ":", error.Message);
         Assert.Contains(message, error.Message);
         Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void APairExample_RoundTrips_AndShowsItsSecondTextAfterSep()
+    {
+        var json = Edit(SampleReports.SmsEvaluation(), r => r["comparisons"]![0]!["flipped"]![1]!["textPair"] = "see you at home tonight");
+        var output = Path.Combine(_root, "out");
+
+        ReportRenderer.RenderToDirectory([WriteJson("pair.json", json)], output);
+
+        var flipped = Report.FromJson(File.ReadAllText(Path.Combine(output, "report.json")), "report.json").Comparisons[0].Flipped;
+        Assert.Equal("see you at home tonight", flipped[1].TextPair);
+        Assert.Null(flipped[0].TextPair);
+        Assert.Contains(MarkdownReportWriter.Text("Ok lar... Joking wif u oni... [SEP] see you at home tonight"), File.ReadAllText(Path.Combine(output, "report.md")));
+        Assert.Contains("<span class=\"pair\">see you at home tonight</span>", File.ReadAllText(Path.Combine(output, "report.html")));
     }
 
     [Fact]
