@@ -220,7 +220,7 @@ public sealed class QuantizeAndValidateTests
     {
         var diagnostic = DiagnosticAssert.Single(ManifestDiagnosticIds.UnknownKey, Head + "validate:\n  data: v.tsv\n  [|minAccuracey|]: 0.9\n");
         Assert.Equal(
-            "Unknown key 'minAccuracey' under 'validate'. Did you mean 'minAccuracy'? Allowed keys: data, config, split, indices, textColumn, labelColumn, minAccuracy, minMacroF1, maxP95LatencyMs.",
+            "Unknown key 'minAccuracey' under 'validate'. Did you mean 'minAccuracy'? Allowed keys: data, config, split, indices, textColumn, textPairColumn, labelColumn, minAccuracy, minMacroF1, maxP95LatencyMs.",
             diagnostic.GetMessage());
     }
 
