@@ -78,6 +78,12 @@ public sealed record ModelDescription
     /// <summary>The validation gates' figures when the model was prepared with <c>validate:</c>; else null.</summary>
     public ModelValidation? Validation { get; init; }
 
+    /// <summary>
+    /// The ONNX Runtime–format copy of the graph, already optimised, that the runtime loads instead of model.onnx
+    /// when it was written for the same ONNX Runtime version and model.onnx is the one it came from; null when absent.
+    /// </summary>
+    public RuntimeGraphDescription? RuntimeGraph { get; init; }
+
     /// <summary>File name → lowercase hex sha256, sorted by name.</summary>
     public required IReadOnlyDictionary<string, string> Files { get; init; }
 
@@ -129,3 +135,12 @@ public sealed record ModelDescription
         }
     }
 }
+
+/// <summary>model.json's <c>runtimeGraph</c>: which ONNX file a pre-optimised ONNX Runtime graph was made from, and by which runtime.</summary>
+/// <param name="File">The graph file, relative to the model folder (model.ort).</param>
+/// <param name="Format">"ort": ONNX Runtime's own (flatbuffer) model format.</param>
+/// <param name="OrtVersion">The ONNX Runtime version that optimised and wrote it; another version loads model.onnx instead.</param>
+/// <param name="Optimization">The graph optimisation level applied ("extended": hardware-independent fusions for the CPU provider).</param>
+/// <param name="OnnxFile">The ONNX file it was made from (model.onnx).</param>
+/// <param name="OnnxBytes">That file's length when the graph was made; a different length means model.onnx was replaced.</param>
+public sealed record RuntimeGraphDescription(string File, string Format, string OrtVersion, string Optimization, string OnnxFile, long OnnxBytes);

@@ -28,6 +28,9 @@ public static class ModelFolder
     public const string TokenizerJsonFile = "tokenizer.json";
     public const string OnnxFile = "model.onnx";
     public const string DescriptionFile = "model.json";
+
+    /// <summary>The pre-optimised ONNX Runtime–format graph fastbert writes beside model.onnx (see model.json's runtimeGraph).</summary>
+    public const string RuntimeGraphFile = "model.ort";
     public const string SafetensorsFile = "model.safetensors";
     public const string PyTorchFile = "pytorch_model.bin";
 
@@ -57,7 +60,7 @@ public static class ModelFolder
     public static IReadOnlyList<string> TokenizerSources { get; } = [VocabularyFile, TokenizerJsonFile];
 
     /// <summary>Every file the runtime reads (required or optional); nothing else in a folder ships with an app.</summary>
-    public static IReadOnlyList<string> RuntimeFiles { get; } = [.. RequiredRuntimeFiles, TokenizerConfigFile, SpecialTokensMapFile, TokenizerJsonFile, DescriptionFile];
+    public static IReadOnlyList<string> RuntimeFiles { get; } = [.. RequiredRuntimeFiles, TokenizerConfigFile, SpecialTokensMapFile, TokenizerJsonFile, DescriptionFile, RuntimeGraphFile];
 
     /// <summary>
     /// The int8 model where transformers.js (dtype q8) and Optimum look for it. export writes a copy of its model.onnx

@@ -28,6 +28,13 @@ public sealed record ExportOptions
     /// <see cref="HubLayout"/>). Default: true. The export cache, read only by fastbert, turns it off.
     /// </summary>
     public bool HubLayout { get; init; } = true;
+
+    /// <summary>
+    /// Runs on the staged folder once model.onnx and model.json are written, before the Hub files are added and the
+    /// folder is placed; its files are hashed into model.json with the rest. The tool writes model.ort here
+    /// (ONNX Runtime's pre-optimised graph, which this ORT-free library cannot make).
+    /// </summary>
+    public Action<string>? CompleteFolder { get; init; }
 }
 
 /// <summary>What an export wrote.</summary>
@@ -56,6 +63,12 @@ public static class OnnxExporter
 
         using var output = OutputFolder.Begin(outputDirectory, OutputKind.Model, [source], options.Force);
         var description = ExportInto(source, output.Directory, options);
+        if (options.CompleteFolder is { } complete)
+        {
+            complete(output.Directory);
+            description = ModelDescription.Read(Path.Combine(output.Directory, ModelDescription.FileName));
+        }
+
         if (options.HubLayout)
         {
             FastBert.Models.Export.HubLayout.AddTo(output.Directory, ModelFolder.OnnxLayoutFile);

@@ -79,31 +79,29 @@ public sealed class BertModel : IDisposable
                     ? $"the model folder has neither {ModelFolder.OnnxFile} nor {ModelFolder.OnnxLayoutFile}."
                     : $"{options.OnnxFile} is missing from the model folder.");
 
-        var config = ModelConfig.Read(directory);
+        // model.json says whether a pre-optimised model.ort may stand in for the ONNX file. config.json and the
+        // vocabulary are read on another thread while ONNX Runtime builds the session (the longest step); their
+        // problems still win over a session problem, as they would if read first.
         var description = ReadDescription(directory);
-        // The vocabulary loads on another thread while ONNX Runtime builds the session; a tokenizer problem still
-        // wins over a session problem, as it would if they ran one after the other.
-        var tokenizerLoad = Task.Run(() => BertTextTokenizer.FromModelDirectory(directory, options.Lowercase));
+        var runtimeGraph = RuntimeGraph.UsableFor(directory, modelFile, description);
+        var folderLoad = Task.Run(() => FolderFiles.Read(directory, options.Lowercase));
         InferenceSession? session = null;
         ModelLoadException? sessionProblem = null;
         try
         {
-            session = CreateSession(modelFile, options);
+            session = runtimeGraph is not null ? TryCreateRuntimeGraphSession(runtimeGraph, options) : null;
+            runtimeGraph = session is null ? null : runtimeGraph;
+            session ??= CreateSession(modelFile, options);
         }
         catch (ModelLoadException ex)
         {
             sessionProblem = ex;
         }
 
-        BertTextTokenizer tokenizer;
+        FolderFiles files;
         try
         {
-            tokenizer = tokenizerLoad.GetAwaiter().GetResult();
-        }
-        catch (TokenizerLoadException ex)
-        {
-            session?.Dispose();
-            throw new ModelLoadException(directory, ex.Message, ex);
+            files = folderLoad.GetAwaiter().GetResult();
         }
         catch
         {
@@ -116,6 +114,7 @@ public sealed class BertModel : IDisposable
             throw sessionProblem!;
         }
 
+        var (config, tokenizer) = files;
         try
         {
             var inputs = session.InputMetadata;
@@ -147,6 +146,7 @@ public sealed class BertModel : IDisposable
             {
                 Directory = directory,
                 ModelFile = modelFile,
+                RuntimeGraphFile = runtimeGraph,
                 ModelType = config.ModelType,
                 LabelNames = labelNames,
                 Problem = problem,
@@ -167,6 +167,23 @@ public sealed class BertModel : IDisposable
         {
             session.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The folder's small files, read while the session builds.</summary>
+    private sealed record FolderFiles(ModelConfig Config, BertTextTokenizer Tokenizer)
+    {
+        public static FolderFiles Read(string directory, bool? lowercase)
+        {
+            var config = ModelConfig.Read(directory);
+            try
+            {
+                return new FolderFiles(config, BertTextTokenizer.FromModelDirectory(directory, lowercase));
+            }
+            catch (TokenizerLoadException ex)
+            {
+                throw new ModelLoadException(directory, ex.Message, ex);
+            }
         }
     }
 
@@ -528,7 +545,35 @@ public sealed class BertModel : IDisposable
 
     private static InferenceSession CreateSession(string modelFile, BertModelOptions options)
     {
-        using var sessionOptions = new SessionOptions
+        using var sessionOptions = SessionOptionsFor(options);
+        try
+        {
+            return new InferenceSession(modelFile, sessionOptions);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException(modelFile, $"ONNX Runtime cannot load this file; it is corrupt or not an ONNX model ({ex.Message}). Re-export or re-copy model.onnx.", ex);
+        }
+    }
+
+    // model.ort is an optimisation only: whatever is wrong with it, the ONNX file it stands in for still loads.
+    private static InferenceSession? TryCreateRuntimeGraphSession(string runtimeGraphFile, BertModelOptions options)
+    {
+        using var sessionOptions = SessionOptionsFor(options);
+        RuntimeGraph.ConfigureLoad(sessionOptions);
+        try
+        {
+            return new InferenceSession(runtimeGraphFile, sessionOptions);
+        }
+        catch (OnnxRuntimeException)
+        {
+            return null;
+        }
+    }
+
+    private static SessionOptions SessionOptionsFor(BertModelOptions options)
+    {
+        var sessionOptions = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
@@ -540,14 +585,8 @@ public sealed class BertModel : IDisposable
         {
             sessionOptions.AddSessionConfigEntry(key, value);
         }
-        try
-        {
-            return new InferenceSession(modelFile, sessionOptions);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw new ModelLoadException(modelFile, $"ONNX Runtime cannot load this file; it is corrupt or not an ONNX model ({ex.Message}). Re-export or re-copy model.onnx.", ex);
-        }
+
+        return sessionOptions;
     }
 
     private static int? OutputWidth(NodeMetadata output)

@@ -11,6 +11,9 @@ public sealed record ModelInfo
     /// <summary>The ONNX file inside <see cref="Directory"/>.</summary>
     public required string ModelFile { get; init; }
 
+    /// <summary>The pre-optimised model.ort the session was built from instead of <see cref="ModelFile"/> (see <see cref="RuntimeGraph"/>); null when it ran the ONNX file.</summary>
+    public string? RuntimeGraphFile { get; init; }
+
     /// <summary>config.json's model_type (bert, distilbert, electra…) when known.</summary>
     public string? ModelType { get; init; }
 

@@ -54,7 +54,7 @@ internal static class ExportCommand
 
     private static int Run(DirectoryInfo checkpoint, DirectoryInfo output, OnnxGraphForm form, bool force, bool json, InvocationConfiguration io)
     {
-        var result = OnnxExporter.Export(checkpoint.FullName, output.FullName, new ExportOptions { Form = form, Force = force, Progress = new SynchronousProgress(io.Error, json) });
+        var result = OnnxExporter.Export(checkpoint.FullName, output.FullName, new ExportOptions { Form = form, Force = force, Progress = new SynchronousProgress(io.Error, json), CompleteFolder = folder => RuntimeGraph.Write(folder) });
         if (json)
         {
             io.Output.WriteLine(JsonSerializer.Serialize(new
