@@ -27,6 +27,7 @@ public sealed class TransformersJsParityTests : IDisposable
         // The checkpoint has no tokenizer.json: export writes it; transformers.js (dtype fp32) reads onnx/model.onnx.
         Assert.False(File.Exists(Path.Combine(TestPaths.SmsModel, "tokenizer.json")));
         Assert.Equal(File.ReadAllBytes(Path.Combine(output, "model.onnx")), File.ReadAllBytes(Path.Combine(output, "onnx", "model.onnx")));
+        AssertRunsTheRuntimeGraph(output);
         AssertSameProbabilities(output, "fp32");
     }
 
@@ -43,7 +44,18 @@ public sealed class TransformersJsParityTests : IDisposable
 
         Assert.False(File.Exists(Path.Combine(output, "onnx", "model.onnx")));
         Assert.Equal(File.ReadAllBytes(Path.Combine(output, "model.onnx")), File.ReadAllBytes(Path.Combine(output, "onnx", "model_quantized.onnx")));
+        AssertRunsTheRuntimeGraph(output);
         AssertSameProbabilities(output, "q8");
+    }
+
+    // fastbert runs the folder's model.ort (made from model.onnx, recorded with its hash); transformers.js the ONNX file.
+    private static void AssertRunsTheRuntimeGraph(string folder)
+    {
+        var description = FastBert.ModelFolders.ModelDescription.Read(Path.Combine(folder, "model.json"));
+        Assert.Equal(new FileInfo(Path.Combine(folder, "model.onnx")).Length, description.RuntimeGraph!.OnnxBytes);
+        Assert.Equal(FastBert.ModelFolders.FileHashes.Sha256(Path.Combine(folder, "model.ort")), description.Files["model.ort"]);
+        using var model = BertModel.Load(folder);
+        Assert.Equal(Path.Combine(folder, "model.ort"), model.Info.RuntimeGraphFile);
     }
 
     private void AssertSameProbabilities(string modelFolder, string dtype)

@@ -31,6 +31,7 @@ internal static class PeerComparison
         var rounds = 4;
         var threadsStudy = false;
         var forms = false;
+        var loadStudy = false;
         for (var i = 1; i < args.Length; i++)
         {
             if (args[i] == "--rounds" && i + 1 < args.Length)
@@ -45,9 +46,13 @@ internal static class PeerComparison
             {
                 forms = true;
             }
+            else if (args[i] == "--load-study")
+            {
+                loadStudy = true;
+            }
             else
             {
-                Console.Error.WriteLine($"usage: {Command} [--rounds N] [--threads-study] [--forms]   (unknown argument '{args[i]}')");
+                Console.Error.WriteLine($"usage: {Command} [--rounds N] [--threads-study] [--forms] [--load-study]   (unknown argument '{args[i]}')");
                 return 1;
             }
         }
@@ -95,6 +100,15 @@ internal static class PeerComparison
             if (forms)
             {
                 runners.Add(($"{Fp32}, {PeerModels.OtherForm.ToString().ToLowerInvariant()} form", models.OtherFormFp32, () => Self("fastbert", models.OtherFormFp32, models.TextsFile)));
+            }
+
+            // --load-study: the fastbert rows again from model.onnx alone (no pre-optimised model.ort beside it).
+            if (loadStudy)
+            {
+                var fp32Onnx = PeerModels.OnnxOnly(models.Fp32);
+                var int8Onnx = PeerModels.OnnxOnly(models.Int8);
+                runners.Add(($"{Fp32}, model.onnx only", fp32Onnx, () => Self("fastbert", fp32Onnx, models.TextsFile)));
+                runners.Add(($"{Int8}, model.onnx only", int8Onnx, () => Self("fastbert", int8Onnx, models.TextsFile)));
             }
 
             Console.WriteLine($"model.onnx: fp32 {Mb(PeerModels.ModelBytes(models.Fp32))} MB, int8 {Mb(PeerModels.ModelBytes(models.Int8))} MB; {protocol.Messages} held-out SMS messages, median {MedianTokens(models)} tokens");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FastBert.ModelFolders;
 using FastBert.Models.Export;
 using FastBert.Models.Onnx;
 using FastBert.Models.Quantization;
@@ -25,7 +26,8 @@ internal sealed record PeerModels(string Root, string Fp32, string Int8, string 
     {
         var checkpoint = RandomTinyBert.Write(Path.Combine(root, "checkpoint"), Seed);
         var fp32 = Path.Combine(root, "fastbert-fp32");
-        OnnxExporter.Export(checkpoint, fp32);
+        // As `fastbert export` writes it: with model.ort, the pre-optimised graph the runtime loads (int8's comes from quantize).
+        OnnxExporter.Export(checkpoint, fp32, new ExportOptions { CompleteFolder = folder => RuntimeGraph.Write(folder) });
         OnnxExporter.Export(checkpoint, Path.Combine(root, "fastbert-fp32-other-form"), new ExportOptions { Form = OtherForm });
         var int8 = Path.Combine(root, "fastbert-int8");
         var quantized = Int8Quantizer.Quantize(new QuantizeRequest { Source = checkpoint, OutputDirectory = int8 });
@@ -53,6 +55,22 @@ internal sealed record PeerModels(string Root, string Fp32, string Int8, string 
         var textsFile = Path.Combine(root, "texts.json");
         File.WriteAllText(textsFile, JsonSerializer.Serialize(texts));
         return new PeerModels(root, fp32, int8, Path.Combine(root, "transformersjs"), name, textsFile);
+    }
+
+    /// <summary>A copy of a model folder without model.ort, so the runtime loads model.onnx as it did before it had one.</summary>
+    public static string OnnxOnly(string folder)
+    {
+        var copy = folder + "-onnx-only";
+        if (!Directory.Exists(copy))
+        {
+            Directory.CreateDirectory(copy);
+            foreach (var file in Directory.GetFiles(folder).Where(f => Path.GetFileName(f) != ModelFolder.RuntimeGraphFile))
+            {
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            }
+        }
+
+        return copy;
     }
 
     public static long ModelBytes(string folder) => new FileInfo(Path.Combine(folder, "model.onnx")).Length;
