@@ -26,13 +26,6 @@ public sealed record ModelDescription
     public const string FileName = ModelFolder.DescriptionFile;
     public const int CurrentSchemaVersion = 1;
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
     public required string Architecture { get; init; }
@@ -87,7 +80,7 @@ public sealed record ModelDescription
     /// <summary>File name → lowercase hex sha256, sorted by name.</summary>
     public required IReadOnlyDictionary<string, string> Files { get; init; }
 
-    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions) + "\n");
+    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, ModelDescriptionJson.Default.ModelDescription) + "\n");
 
     /// <summary>Reads model.json.</summary>
     /// <exception cref="InvalidDataException">The file is not a model.json this version understands (the message says why).</exception>
@@ -96,7 +89,7 @@ public sealed record ModelDescription
         ModelDescription? description;
         try
         {
-            description = JsonSerializer.Deserialize<ModelDescription>(File.ReadAllText(path), JsonOptions);
+            description = JsonSerializer.Deserialize(File.ReadAllText(path), ModelDescriptionJson.Default.ModelDescription);
         }
         catch (JsonException ex)
         {
@@ -144,3 +137,11 @@ public sealed record ModelDescription
 /// <param name="OnnxFile">The ONNX file it was made from (model.onnx).</param>
 /// <param name="OnnxBytes">That file's length when the graph was made; a different length means model.onnx was replaced.</param>
 public sealed record RuntimeGraphDescription(string File, string Format, string OrtVersion, string Optimization, string OnnxFile, long OnnxBytes);
+
+// Compiled (source-generated) serialisation: model.json is read on every model load, and the reflection-based
+// serialiser's first use cost ~40 ms of a cold load (README, Benchmarks).
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ModelDescription))]
+internal sealed partial class ModelDescriptionJson : JsonSerializerContext
+{
+}

@@ -82,9 +82,23 @@ public sealed class BertModel : IDisposable
         // model.json says whether a pre-optimised model.ort may stand in for the ONNX file. config.json and the
         // vocabulary are read on another thread while ONNX Runtime builds the session (the longest step); their
         // problems still win over a session problem, as they would if read first.
-        var description = ReadDescription(directory);
-        var runtimeGraph = RuntimeGraph.UsableFor(directory, modelFile, description);
+        // In a fresh process ONNX Runtime's native start-up and the JSON reader's first use each take ~25 ms: they
+        // overlap.
+        var descriptionLoad = Task.Run(() => ReadDescription(directory));
         var folderLoad = Task.Run(() => FolderFiles.Read(directory, options.Lowercase));
+        _ = OrtEnv.Instance();
+        ModelDescription? description;
+        try
+        {
+            description = descriptionLoad.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            _ = folderLoad.ContinueWith(static t => t.Exception, TaskScheduler.Default); // observed, not awaited
+            throw;
+        }
+
+        var runtimeGraph = RuntimeGraph.UsableFor(directory, modelFile, description);
         InferenceSession? session = null;
         ModelLoadException? sessionProblem = null;
         try
