@@ -16,7 +16,7 @@ public sealed class PrepareBuildTests
     private const string Program = """
         using Fixture;
         using var spam = SpamClassifier.Load();
-        System.Console.WriteLine($"{spam.Predict(args[0]).Label}|{spam.Info.Directory}");
+        System.Console.WriteLine($"{spam.Predict(args[0]).Label}|{spam.Info.Directory}|{spam.Info.RuntimeGraphFile}");
         """;
 
     private static string SmsData => Path.Combine(TestPaths.Data, "sms-spam", "SMSSpamCollection");
@@ -60,6 +60,8 @@ public sealed class PrepareBuildTests
         var run = project.RunApp(null, "WINNER!! You have won a £1000 prize, call 09061701461 now");
         Assert.True(run.ExitCode == 0, run.All);
         Assert.StartsWith("Spam|", run.Output.Trim());
+        // prepare's pre-optimised graph ships beside model.onnx, and the app runs it.
+        Assert.EndsWith($"|{Path.Combine(prepared, "model.ort")}", run.Output.Trim());
 
         var watch = Stopwatch.StartNew();
         var second = project.Build();
