@@ -43,6 +43,7 @@ internal static class LoadSplit
 
                 steps.Add(($"{name}: session of the ORT-format graph, optimisation off", ["session", ortFormat, "off", "session.load_model_format=ORT"]));
                 steps.Add(($"{name}: session of the ORT-format graph, its bytes used directly", ["session", ortFormat, "off", "session.load_model_format=ORT", "session.use_ort_model_bytes_directly=1", "session.use_ort_model_bytes_for_initializers=1"]));
+                steps.Add(($"{name}: session of the ORT-format graph memory-mapped, weights in place (how model.ort loads)", ["session", ortFormat, "off", "session.load_model_format=ORT", "session.use_memory_mapped_ort_model=1", "session.use_ort_model_bytes_for_initializers=1"]));
                 steps.Add(($"{name}: ORT environment only", ["env", model]));
                 steps.Add(($"{name}: vocabulary", ["vocab", folder]));
                 steps.Add(($"{name}: session, optimisation all", ["session", model, "all"]));

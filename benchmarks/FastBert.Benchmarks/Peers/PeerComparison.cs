@@ -32,6 +32,7 @@ internal static class PeerComparison
         var threadsStudy = false;
         var forms = false;
         var loadStudy = false;
+        var spinStudy = false;
         for (var i = 1; i < args.Length; i++)
         {
             if (args[i] == "--rounds" && i + 1 < args.Length)
@@ -50,9 +51,13 @@ internal static class PeerComparison
             {
                 loadStudy = true;
             }
+            else if (args[i] == "--spin-study")
+            {
+                spinStudy = true;
+            }
             else
             {
-                Console.Error.WriteLine($"usage: {Command} [--rounds N] [--threads-study] [--forms] [--load-study]   (unknown argument '{args[i]}')");
+                Console.Error.WriteLine($"usage: {Command} [--rounds N] [--threads-study] [--forms] [--load-study] [--spin-study]   (unknown argument '{args[i]}')");
                 return 1;
             }
         }
@@ -83,8 +88,8 @@ internal static class PeerComparison
                 runners.Add((TransformersJs, models.Fp32, () => Node(models, protocol.Threads)));
             }
 
-            // --threads-study: the fastbert rows again with 1 intra-op thread, with 2 threads that spin (the default is
-            // not to), and with ORT's dynamic block sizing of the thread pool.
+            // --threads-study: the fastbert rows again with 1 intra-op thread, with 2 threads that spin without bound
+            // (the default spins 20 µs), and with ORT's dynamic block sizing of the thread pool.
             if (threadsStudy)
             {
                 var threads = protocol.Threads.ToString(CultureInfo.InvariantCulture);
@@ -92,14 +97,30 @@ internal static class PeerComparison
                 runners.Add(($"{Int8}, 1 thread", models.Int8, () => Self("fastbert", models.Int8, models.TextsFile, "1")));
                 runners.Add(($"{Fp32}, spinning", models.Fp32, () => Self("fastbert", models.Fp32, models.TextsFile, threads, "spin")));
                 runners.Add(($"{Int8}, spinning", models.Int8, () => Self("fastbert", models.Int8, models.TextsFile, threads, "spin")));
-                runners.Add(($"{Fp32}, dynamic block base 4", models.Fp32, () => Self("fastbert", models.Fp32, models.TextsFile, threads, "nospin", DynamicBlock)));
-                runners.Add(($"{Int8}, dynamic block base 4", models.Int8, () => Self("fastbert", models.Int8, models.TextsFile, threads, "nospin", DynamicBlock)));
+                runners.Add(($"{Fp32}, dynamic block base 4", models.Fp32, () => Self("fastbert", models.Fp32, models.TextsFile, threads, "default", DynamicBlock)));
+                runners.Add(($"{Int8}, dynamic block base 4", models.Int8, () => Self("fastbert", models.Int8, models.TextsFile, threads, "default", DynamicBlock)));
             }
 
             // --forms: the fp32 row again in the graph form that is not the default.
             if (forms)
             {
                 runners.Add(($"{Fp32}, {PeerModels.OtherForm.ToString().ToLowerInvariant()} form", models.OtherFormFp32, () => Self("fastbert", models.OtherFormFp32, models.TextsFile)));
+            }
+
+            // --spin-study: never spinning and spinning longer (200 µs, and without bound: ONNX Runtime's default)
+            // against fastbert's default, a bounded spin of BertModelOptions.DefaultSpinMicroseconds.
+            if (spinStudy)
+            {
+                var threads = protocol.Threads.ToString(CultureInfo.InvariantCulture);
+                foreach (var (name, folder) in new[] { (Fp32, models.Fp32), (Int8, models.Int8) })
+                {
+                    runners.Add(($"{name}, no spinning", folder, () => Self("fastbert", folder, models.TextsFile, threads, "nospin")));
+                    runners.Add(($"{name}, spinning 200 us", folder, () => Self("fastbert", folder, models.TextsFile, threads, "spin:200")));
+                    if (!threadsStudy)
+                    {
+                        runners.Add(($"{name}, spinning", folder, () => Self("fastbert", folder, models.TextsFile, threads, "spin")));
+                    }
+                }
             }
 
             // --load-study: the fastbert rows again from model.onnx alone (no pre-optimised model.ort beside it).
@@ -177,9 +198,14 @@ internal static class PeerComparison
         Ratio($"{Int8} batch-1 p50: 2 threads speed-up vs 1 thread", Int8, $"{Int8}, 1 thread", m => m.Percentile(0.5), false);
         Ratio($"{Fp32} batch-{protocol.BatchSize}: 2 threads vs 1 thread", Fp32, $"{Fp32}, 1 thread", m => m.BatchItemsPerSecond, true);
         Ratio($"{Int8} batch-{protocol.BatchSize}: 2 threads vs 1 thread", Int8, $"{Int8}, 1 thread", m => m.BatchItemsPerSecond, true);
-        Ratio($"{Fp32} batch-1 p50: no spinning (default) speed-up vs spinning", Fp32, $"{Fp32}, spinning", m => m.Percentile(0.5), false);
-        Ratio($"{Int8} batch-1 p50: no spinning (default) speed-up vs spinning", Int8, $"{Int8}, spinning", m => m.Percentile(0.5), false);
-        Ratio($"{Fp32} batch-{protocol.BatchSize}: no spinning (default) vs spinning", Fp32, $"{Fp32}, spinning", m => m.BatchItemsPerSecond, true);
+        var spin = $"spinning {BertModelOptions.DefaultSpinMicroseconds} us (default)";
+        Ratio($"{Fp32} batch-1 p50: {spin} speed-up vs unbounded spinning", Fp32, $"{Fp32}, spinning", m => m.Percentile(0.5), false);
+        Ratio($"{Int8} batch-1 p50: {spin} speed-up vs unbounded spinning", Int8, $"{Int8}, spinning", m => m.Percentile(0.5), false);
+        Ratio($"{Fp32} batch-{protocol.BatchSize}: {spin} vs unbounded spinning", Fp32, $"{Fp32}, spinning", m => m.BatchItemsPerSecond, true);
+        Ratio($"{Fp32} batch-1 p50: {spin} speed-up vs no spinning", Fp32, $"{Fp32}, no spinning", m => m.Percentile(0.5), false);
+        Ratio($"{Int8} batch-1 p50: {spin} speed-up vs no spinning", Int8, $"{Int8}, no spinning", m => m.Percentile(0.5), false);
+        Ratio($"{Fp32} batch-{protocol.BatchSize}: {spin} vs no spinning", Fp32, $"{Fp32}, no spinning", m => m.BatchItemsPerSecond, true);
+        Ratio($"{Int8} batch-{protocol.BatchSize}: {spin} vs no spinning", Int8, $"{Int8}, no spinning", m => m.BatchItemsPerSecond, true);
         Ratio($"{Fp32} batch-1 p50: dynamic block base 4 speed-up vs default", $"{Fp32}, dynamic block base 4", Fp32, m => m.Percentile(0.5), false);
         Ratio($"{Int8} batch-1 p50: dynamic block base 4 speed-up vs default", $"{Int8}, dynamic block base 4", Int8, m => m.Percentile(0.5), false);
         Ratio($"{Fp32} batch-{protocol.BatchSize}: dynamic block base 4 vs default", $"{Fp32}, dynamic block base 4", Fp32, m => m.BatchItemsPerSecond, true);

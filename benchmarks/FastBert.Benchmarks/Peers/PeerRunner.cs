@@ -12,7 +12,7 @@ internal static class PeerRunner
 {
     public const string Command = "peer-runner";
 
-    /// <summary>args: peer-runner &lt;fastbert|plain&gt; &lt;model folder&gt; &lt;texts.json&gt; [threads [spin|nospin [ORT session config key=value]…]] (spinning: fastbert's default when not given).</summary>
+    /// <summary>args: peer-runner &lt;fastbert|plain&gt; &lt;model folder&gt; &lt;texts.json&gt; [threads [default|spin|nospin|spin:MICROSECONDS [ORT session config key=value]…]] (spin: unbounded; nospin: never; spin:N: N µs; default: fastbert's).</summary>
     public static int Run(string[] args)
     {
         var kind = args[1];
@@ -26,7 +26,7 @@ internal static class PeerRunner
             "fastbert" => new FastBertClassifier(
                 modelDirectory,
                 args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : protocol.Threads,
-                args.Length > 5 ? args[5] == "spin" : new BertModelOptions().AllowSpinning,
+                args.Length > 5 ? args[5] : "default",
                 args.Skip(6).Select(a => a.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1])),
             "plain" => new PlainClassifier(modelDirectory),
             _ => throw new ArgumentException($"unknown runner kind '{kind}'"),
@@ -91,9 +91,30 @@ internal static class PeerRunner
         int ClassifyBatch(string[] texts);
     }
 
-    private sealed class FastBertClassifier(string modelDirectory, int threads, bool spinning, Dictionary<string, string> sessionConfig) : IClassifier
+    private sealed class FastBertClassifier(string modelDirectory, int threads, string spinning, Dictionary<string, string> sessionConfig) : IClassifier
     {
-        private readonly BertModel _model = BertModel.Load(modelDirectory, new BertModelOptions { IntraOpThreads = threads, AllowSpinning = spinning, MaxTokens = 128, SessionConfigEntries = sessionConfig });
+        private readonly BertModel _model = BertModel.Load(modelDirectory, Options(threads, spinning, sessionConfig));
+
+        private static BertModelOptions Options(int threads, string spinning, Dictionary<string, string> sessionConfig)
+        {
+            var options = new BertModelOptions { IntraOpThreads = threads, MaxTokens = 128, SessionConfigEntries = sessionConfig };
+            switch (spinning)
+            {
+                case "spin":
+                    options.AllowSpinning = true;
+                    break;
+                case "nospin":
+                    options.SpinMicroseconds = 0;
+                    break;
+                case "default":
+                    break;
+                default:
+                    options.SpinMicroseconds = int.Parse(spinning["spin:".Length..], CultureInfo.InvariantCulture);
+                    break;
+            }
+
+            return options;
+        }
 
         public int Classify(string text) => _model.Classify(text).Index;
 

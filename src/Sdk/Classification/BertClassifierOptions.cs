@@ -7,10 +7,18 @@ public sealed class BertClassifierOptions
     public int? IntraOpThreads { get; set; }
 
     /// <summary>
-    /// Whether ORT worker threads spin while waiting for work. Default: false — on a machine whose cores are shared
-    /// with other work, spinning workers made short calls several times slower (README, performance section).
+    /// Whether ORT worker threads spin without bound while waiting for work (ONNX Runtime's own default). Default:
+    /// false — on a machine whose cores are shared with other work, spinning workers made short calls several times
+    /// slower (README, performance section); <see cref="SpinMicroseconds"/> applies instead.
     /// </summary>
     public bool AllowSpinning { get; set; }
+
+    /// <summary>
+    /// Unless <see cref="AllowSpinning"/>: how long an idle ORT worker thread spins for more work before it sleeps,
+    /// in microseconds; 0 never spins. Default: 20 — it keeps the workers awake between the operators of one call
+    /// (batch-1 latency 1.2-1.4x lower on a quiet machine) without burning the shared cores between calls.
+    /// </summary>
+    public int SpinMicroseconds { get; set; } = BertModelOptions.DefaultSpinMicroseconds;
 
     /// <summary>Texts sent to the model together by <c>PredictBatch</c>. Default: 32.</summary>
     public int MaxBatchSize { get; set; } = 32;

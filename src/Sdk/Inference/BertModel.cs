@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using FastBert.ModelFolders;
 using FastBert.Tokenization;
 using Microsoft.ML.OnnxRuntime;
@@ -59,6 +60,11 @@ public sealed class BertModel : IDisposable
         if (options.MaxBatchSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxBatchSize, "MaxBatchSize must be at least 1.");
+        }
+
+        if (options.SpinMicroseconds < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.SpinMicroseconds, "SpinMicroseconds must be 0 (never spin) or more.");
         }
 
         var directory = Path.GetFullPath(modelDirectory);
@@ -594,7 +600,12 @@ public sealed class BertModel : IDisposable
             IntraOpNumThreads = options.IntraOpThreads ?? Environment.ProcessorCount,
             InterOpNumThreads = 1,
         };
-        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning || options.SpinMicroseconds > 0 ? "1" : "0");
+        if (!options.AllowSpinning && options.SpinMicroseconds > 0)
+        {
+            sessionOptions.AddSessionConfigEntry("session.intra_op.spin_duration_us", options.SpinMicroseconds.ToString(CultureInfo.InvariantCulture));
+        }
+
         foreach (var (key, value) in options.SessionConfigEntries ?? new Dictionary<string, string>())
         {
             sessionOptions.AddSessionConfigEntry(key, value);

@@ -19,6 +19,7 @@ public sealed class BertModelOptions
 
         IntraOpThreads = classifierOptions.IntraOpThreads;
         AllowSpinning = classifierOptions.AllowSpinning;
+        SpinMicroseconds = classifierOptions.SpinMicroseconds;
         MaxBatchSize = classifierOptions.MaxBatchSize;
         MaxTokens = classifierOptions.MaxTokens;
     }
@@ -26,8 +27,14 @@ public sealed class BertModelOptions
     /// <summary>Threads ONNX Runtime may use inside one inference. Default: the number of cores.</summary>
     public int? IntraOpThreads { get; set; }
 
-    /// <summary>Whether ORT worker threads spin while waiting for work. Default: false (see <see cref="BertClassifierOptions.AllowSpinning"/>).</summary>
+    /// <summary>Measured in README's performance section (compare --spin-study).</summary>
+    public const int DefaultSpinMicroseconds = 20;
+
+    /// <summary>Whether ORT worker threads spin without bound while waiting for work. Default: false (see <see cref="BertClassifierOptions.AllowSpinning"/>).</summary>
     public bool AllowSpinning { get; set; }
+
+    /// <summary>Unless <see cref="AllowSpinning"/>: microseconds an idle worker spins before it sleeps; 0 never spins. Default: 20 (see <see cref="BertClassifierOptions.SpinMicroseconds"/>).</summary>
+    public int SpinMicroseconds { get; set; } = DefaultSpinMicroseconds;
 
     /// <summary>Texts per model call in <see cref="BertModel.ClassifyBatch(IReadOnlyList{string})"/>. Default: 32.</summary>
     public int MaxBatchSize { get; set; } = 32;
