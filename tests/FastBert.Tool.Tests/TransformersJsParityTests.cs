@@ -58,9 +58,30 @@ public sealed class TransformersJsParityTests : IDisposable
         Assert.Equal(Path.Combine(folder, "model.ort"), model.Info.RuntimeGraphFile);
     }
 
-    private void AssertSameProbabilities(string modelFolder, string dtype)
+    [NodeFact]
+    public void SentencePairs_ClassifyInTransformersJs_WithFastbertsProbabilities()
     {
-        var texts = GoldenExample.Load(TestPaths.SmsModel).Select(g => g.Text).ToList();
+        var output = Path.Combine(_root, "sms-export");
+        var (exit, _, error) = CliRunner.Run(string.Empty, "export", TestPaths.SmsModel, "--output", output);
+        Assert.True(exit == 0, error);
+
+        // Held-out SMS pairs (tests/fixtures/sms-pairs), and pairs with an empty side; transformers.js encodes each
+        // as [CLS] text [SEP] text_pair [SEP] with token types 0/1, as fastbert predict does for text_pair lines.
+        var pairs = File.ReadLines(Path.Combine(TestPaths.SmsPairs, "sms_pairs_test.tsv")).Skip(1).Take(40)
+            .Select(line => line.Split('\t'))
+            .Select(columns => (object)new { text = columns[0], text_pair = columns[1] })
+            .Append(new { text = "WINNER!! Claim your prize now", text_pair = "" })
+            .Append(new { text = "", text_pair = "see you at the station at 6" })
+            .ToList();
+
+        AssertSameProbabilities(output, "fp32", pairs);
+    }
+
+    private void AssertSameProbabilities(string modelFolder, string dtype) =>
+        AssertSameProbabilities(modelFolder, dtype, GoldenExample.Load(TestPaths.SmsModel).Select(g => (object)new { text = g.Text }).ToList());
+
+    private void AssertSameProbabilities(string modelFolder, string dtype, IReadOnlyList<object> texts)
+    {
         var (peerLabels, peer) = TransformersJs(modelFolder, dtype, texts);
         var (ours, labels) = FastbertPredict(modelFolder, texts);
 
@@ -78,7 +99,7 @@ public sealed class TransformersJsParityTests : IDisposable
         Assert.True(worst <= Tolerance, $"max |Δp| between transformers.js ({dtype}) and fastbert predict over {texts.Count} texts is {worst:E2} (tolerance {Tolerance:E0}).");
     }
 
-    private (List<string> Labels, List<double[]> Probabilities) TransformersJs(string modelFolder, string dtype, IReadOnlyList<string> texts)
+    private (List<string> Labels, List<double[]> Probabilities) TransformersJs(string modelFolder, string dtype, IReadOnlyList<object> texts)
     {
         var textsFile = Path.Combine(_root, "texts.json");
         File.WriteAllText(textsFile, JsonSerializer.Serialize(texts));
@@ -91,9 +112,9 @@ public sealed class TransformersJsParityTests : IDisposable
         return (labels, probabilities);
     }
 
-    private static (List<double[]> Probabilities, List<string> Labels) FastbertPredict(string modelFolder, IReadOnlyList<string> texts)
+    private static (List<double[]> Probabilities, List<string> Labels) FastbertPredict(string modelFolder, IReadOnlyList<object> lines)
     {
-        var input = string.Concat(texts.Select(t => JsonSerializer.Serialize(new { text = t }) + "\n"));
+        var input = string.Concat(lines.Select(line => JsonSerializer.Serialize(line) + "\n"));
         var (exit, output, error) = CliRunner.Run(input, "predict", "--model", modelFolder);
         Assert.True(exit == 0, error);
         var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line)).ToList();
