@@ -87,12 +87,7 @@ public sealed class RuntimeGraphTests : IDisposable
             stream.Write([0xA0, 0x06, 0x01]);
         }
 
-        using var model = BertModel.Load(_folder);
-
-        Assert.Null(model.Info.RuntimeGraphFile);
-        var golden = GoldenExample.Load(TestPaths.SmsModel)[0];
-        var logits = model.Classify(golden.Text).Logits;
-        Assert.InRange(logits[1], golden.Logits[1] - GoldenTolerance, golden.Logits[1] + GoldenTolerance);
+        AssertRunsModelOnnx(BertModel.Load(_folder));
     }
 
     [Fact]
@@ -101,10 +96,7 @@ public sealed class RuntimeGraphTests : IDisposable
         RuntimeGraph.Write(_folder);
         EditRuntimeGraph(graph => graph["ortVersion"] = "0.9.0");
 
-        using var model = BertModel.Load(_folder);
-
-        Assert.Null(model.Info.RuntimeGraphFile);
-        Assert.Equal("spam", model.Info.LabelNames[model.Classify(GoldenExample.Load(TestPaths.SmsModel).First(g => g.Pred == "spam").Text).Index]);
+        AssertRunsModelOnnx(BertModel.Load(_folder));
     }
 
     [Fact]
@@ -113,12 +105,7 @@ public sealed class RuntimeGraphTests : IDisposable
         RuntimeGraph.Write(_folder);
         File.WriteAllBytes(GraphPath, File.ReadAllBytes(GraphPath)[..4096]);
 
-        using var model = BertModel.Load(_folder);
-
-        Assert.Null(model.Info.RuntimeGraphFile);
-        var golden = GoldenExample.Load(TestPaths.SmsModel)[0];
-        var logits = model.Classify(golden.Text).Logits;
-        Assert.InRange(logits[0], golden.Logits[0] - GoldenTolerance, golden.Logits[0] + GoldenTolerance);
+        AssertRunsModelOnnx(BertModel.Load(_folder));
     }
 
     [Fact]
@@ -128,9 +115,7 @@ public sealed class RuntimeGraphTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_folder, "onnx"));
         File.Copy(Path.Combine(_folder, ModelFolder.OnnxFile), Path.Combine(_folder, ModelFolder.OnnxLayoutFile));
 
-        using var variant = BertModel.Load(_folder, new BertModelOptions { OnnxFile = ModelFolder.OnnxLayoutFile });
-
-        Assert.Null(variant.Info.RuntimeGraphFile);
+        AssertRunsModelOnnx(BertModel.Load(_folder, new BertModelOptions { OnnxFile = ModelFolder.OnnxLayoutFile }));
     }
 
     [Fact]
@@ -140,9 +125,22 @@ public sealed class RuntimeGraphTests : IDisposable
         File.Move(GraphPath, Path.Combine(_folder, "elsewhere.ort"));
         EditRuntimeGraph(graph => graph["file"] = "../elsewhere.ort");
 
-        using var model = BertModel.Load(_folder);
+        AssertRunsModelOnnx(BertModel.Load(_folder));
+    }
 
+    // The ONNX file ran, and it is the SMS model: its logits are the PyTorch reference's.
+    private static void AssertRunsModelOnnx(BertModel loaded)
+    {
+        using var model = loaded;
         Assert.Null(model.Info.RuntimeGraphFile);
+        foreach (var golden in GoldenExample.Load(TestPaths.SmsModel).Take(4))
+        {
+            var logits = model.Classify(golden.Text).Logits;
+            for (var k = 0; k < logits.Length; k++)
+            {
+                Assert.InRange(logits[k], golden.Logits[k] - GoldenTolerance, golden.Logits[k] + GoldenTolerance);
+            }
+        }
     }
 
     private void EditRuntimeGraph(Action<JsonObject> edit)
