@@ -38,7 +38,8 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
 
     /// <summary>
     /// Manifests whose model must be prepared, with Engine (<c>export</c> or <c>tool</c>), ModelName, OutputDirectory,
-    /// Stamp (model.json), InputFiles, LockFile and, for the tool, ToolReason / ToolReasonLine / ToolReasonColumn.
+    /// Stamp (model.json), InputFiles, LockFile, RuntimeFiles (where each file the runtime reads would be, to ship those
+    /// the preparation wrote) and, for the tool, ToolReason / ToolReasonLine / ToolReasonColumn.
     /// </summary>
     [Output]
     public ITaskItem[] PrepareModels { get; private set; } = [];
@@ -96,6 +97,7 @@ public sealed class ResolveBertModels : Microsoft.Build.Utilities.Task
         item.SetMetadata("Stamp", Path.Combine(output, ModelDescription.FileName));
         item.SetMetadata("InputFiles", string.Join(";", inputs.Where(File.Exists).Distinct()));
         item.SetMetadata("LockFile", manifest.LockFilePath);
+        item.SetMetadata("RuntimeFiles", string.Join(";", ModelFolder.RuntimeFiles.Select(name => Path.Combine(output, name))));
         return item;
     }
 
