@@ -52,6 +52,24 @@ public sealed class RuntimeGraphTests : IDisposable
     }
 
     [Fact]
+    public void Write_OnAGraphOnnxRuntimeCannotLoad_WritesNothingAndSaysWhy()
+    {
+        File.WriteAllBytes(Path.Combine(_folder, ModelFolder.OnnxFile), [0x08, 0x07, 0x12, 0xff, 0xff, 0xff, 0x0f, 0x41]);
+        var before = File.ReadAllText(DescriptionPath);
+        var messages = new List<string>();
+
+        var description = RuntimeGraph.Write(_folder, new Recorder(messages));
+
+        Assert.Null(description);
+        Assert.False(File.Exists(GraphPath));
+        Assert.False(File.Exists(GraphPath + ".partial"));
+        Assert.Equal(before, File.ReadAllText(DescriptionPath));
+        var message = Assert.Single(messages);
+        Assert.StartsWith($"model.ort not written: ONNX Runtime could not optimise {Path.Combine(_folder, ModelFolder.OnnxFile)} (", message);
+        Assert.EndsWith("the model runs from model.onnx.", message);
+    }
+
+    [Fact]
     public void Load_RunsModelOrt_AndReproducesTheReferenceLogits()
     {
         RuntimeGraph.Write(_folder);
@@ -141,6 +159,11 @@ public sealed class RuntimeGraphTests : IDisposable
                 Assert.InRange(logits[k], golden.Logits[k] - GoldenTolerance, golden.Logits[k] + GoldenTolerance);
             }
         }
+    }
+
+    private sealed class Recorder(List<string> messages) : IProgress<string>
+    {
+        public void Report(string value) => messages.Add(value);
     }
 
     private void EditRuntimeGraph(Action<JsonObject> edit)

@@ -219,7 +219,7 @@ public static class ModelPreparer
         {
             description = PreparationSteps.RecordProvenance(modelFolder, settings.Source, commit, quantized: settings.QuantizeMode == "int8", validation,
                 problem: settings.MultiLabel ? ClassificationProblem.MultiLabel : null, thresholds);
-            description = RuntimeGraph.Write(modelFolder);
+            description = RuntimeGraph.Write(modelFolder, progress) ?? description;
             PreparationSteps.Publish(modelFolder, output.Directory);
         }
 

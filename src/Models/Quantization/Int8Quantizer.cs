@@ -53,7 +53,7 @@ public static class Int8Quantizer
         var result = QuantizeInto(request, checkpointDirectory, output.Directory, output.ScratchDirectory);
         if (result.Accepted)
         {
-            RuntimeGraph.Write(output.Directory);
+            RuntimeGraph.Write(output.Directory, request.Progress);
             HubLayout.AddTo(output.Directory, ModelFolder.QuantizedOnnxLayoutFile);
             result = result with { Model = ModelDescription.Read(Path.Combine(output.Directory, ModelDescription.FileName)) };
             request.Progress?.Report($"Writing {output.Target}");

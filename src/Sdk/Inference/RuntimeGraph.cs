@@ -24,9 +24,12 @@ public static class RuntimeGraph
     /// Writes model.ort from the folder's model.onnx and records it (runtimeGraph, its sha256) in the folder's
     /// model.json. The folder is one fastbert is writing (staged, not yet placed).
     /// </summary>
-    /// <returns>The folder's model.json as now written.</returns>
-    /// <exception cref="ModelLoadException">ONNX Runtime cannot load model.onnx; nothing is written.</exception>
-    public static ModelDescription Write(string folder)
+    /// <returns>
+    /// The folder's model.json as now written; null when ONNX Runtime could not optimise or save the graph — then
+    /// nothing is written and <paramref name="progress"/> says why: model.ort is an optimisation, never a reason for
+    /// an export to fail.
+    /// </returns>
+    public static ModelDescription? Write(string folder, IProgress<string>? progress = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         var onnx = Path.Combine(folder, ModelFolder.OnnxFile);
@@ -46,7 +49,8 @@ public static class RuntimeGraph
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new ModelLoadException(onnx, $"ONNX Runtime cannot load this file to optimise it ({ex.Message}).", ex);
+            progress?.Report($"model.ort not written: ONNX Runtime could not optimise {onnx} ({ex.Message}); the model runs from model.onnx.");
+            return null;
         }
         finally
         {

@@ -54,7 +54,8 @@ internal static class ExportCommand
 
     private static int Run(DirectoryInfo checkpoint, DirectoryInfo output, OnnxGraphForm form, bool force, bool json, InvocationConfiguration io)
     {
-        var result = OnnxExporter.Export(checkpoint.FullName, output.FullName, new ExportOptions { Form = form, Force = force, Progress = new SynchronousProgress(io.Error, json), CompleteFolder = folder => RuntimeGraph.Write(folder) });
+        var progress = new SynchronousProgress(io.Error, json);
+        var result = OnnxExporter.Export(checkpoint.FullName, output.FullName, new ExportOptions { Form = form, Force = force, Progress = progress, CompleteFolder = folder => RuntimeGraph.Write(folder, progress) });
         if (json)
         {
             io.Output.WriteLine(JsonSerializer.Serialize(new
