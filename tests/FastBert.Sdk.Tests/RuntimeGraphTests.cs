@@ -39,7 +39,7 @@ public sealed class RuntimeGraphTests : IDisposable
     [Fact]
     public void Write_RecordsTheGraphInModelJson()
     {
-        var description = RuntimeGraph.Write(_folder);
+        var description = RuntimeGraph.Write(_folder)!;
 
         Assert.True(File.Exists(GraphPath));
         Assert.False(File.Exists(GraphPath + ".partial"));
