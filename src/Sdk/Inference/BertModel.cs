@@ -85,11 +85,9 @@ public sealed class BertModel : IDisposable
                     ? $"the model folder has neither {ModelFolder.OnnxFile} nor {ModelFolder.OnnxLayoutFile}."
                     : $"{options.OnnxFile} is missing from the model folder.");
 
-        // model.json says whether a pre-optimised model.ort may stand in for the ONNX file. config.json and the
-        // vocabulary are read on another thread while ONNX Runtime builds the session (the longest step); their
-        // problems still win over a session problem, as they would if read first.
-        // In a fresh process ONNX Runtime's native start-up and the JSON reader's first use each take ~25 ms: they
-        // overlap.
+        // model.json (does a pre-optimised model.ort stand in for the ONNX file?) is read while ONNX Runtime's native
+        // start-up runs — each takes ~25 ms in a fresh process — and config.json and the vocabulary while the session
+        // builds (the longest step). Their problems still win over a session problem, as they would if read first.
         var descriptionLoad = Task.Run(() => ReadDescription(directory));
         var folderLoad = Task.Run(() => FolderFiles.Read(directory, options.Lowercase));
         _ = OrtEnv.Instance();
@@ -109,9 +107,12 @@ public sealed class BertModel : IDisposable
         ModelLoadException? sessionProblem = null;
         try
         {
-            session = runtimeGraph is not null ? TryCreateRuntimeGraphSession(runtimeGraph, options) : null;
-            runtimeGraph = session is null ? null : runtimeGraph;
-            session ??= CreateSession(modelFile, options);
+            session = runtimeGraph is null ? null : TryCreateRuntimeGraphSession(runtimeGraph, options);
+            if (session is null)
+            {
+                runtimeGraph = null;
+                session = CreateSession(modelFile, options);
+            }
         }
         catch (ModelLoadException ex)
         {
